@@ -1,0 +1,1 @@
+"""Reproducible benchmarks: our CP-SAT solver against a first-come-first-served diary."""
