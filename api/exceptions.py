@@ -1,0 +1,49 @@
+"""One JSON error shape for every error the API returns.
+
+``{"errors": [{"field": "window_end", "message": "..."}]}``; ``field`` is null
+for an error about the request as a whole, and a dotted path for a nested
+row (``unavailable.1.end``). Django ``ValidationError`` raised by the services
+becomes a 400 like a serializer's, and ``ProtectedError`` (a row still
+referenced elsewhere) a 409, never a 500.
+"""
+
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import ProtectedError
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.settings import api_settings
+from rest_framework.views import exception_handler as drf_exception_handler
+
+
+def exception_handler(exc, context):
+    if isinstance(exc, DjangoValidationError):
+        exc = exceptions.ValidationError(
+            exc.message_dict if hasattr(exc, "error_dict") else exc.messages
+        )
+    if isinstance(exc, ProtectedError):
+        names = ", ".join(sorted({str(obj.pk) for obj in exc.protected_objects})[:10])
+        return Response(
+            {"errors": [{"field": None, "message": f"Still referenced by {names}."}]},
+            status=status.HTTP_409_CONFLICT,
+        )
+    response = drf_exception_handler(exc, context)
+    if response is not None:
+        response.data = {"errors": list(flatten(exc.detail))}
+    return response
+
+
+def flatten(detail, field: str | None = None):
+    """(field, message) pairs of a DRF error detail, nested rows as dotted paths."""
+    if isinstance(detail, dict):
+        for key, value in detail.items():
+            name = (
+                None if key in (NON_FIELD_ERRORS, api_settings.NON_FIELD_ERRORS_KEY, None) else key
+            )
+            yield from flatten(value, f"{field}.{name}" if field and name else field or name)
+    elif isinstance(detail, list):
+        for index, value in enumerate(detail):
+            nested = isinstance(value, dict | list)
+            yield from flatten(value, f"{field}.{index}" if nested and field else field)
+    else:
+        yield {"field": field, "message": str(detail)}

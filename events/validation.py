@@ -1,0 +1,215 @@
+"""Every domain check of the catalogue, in one place.
+
+The admin reaches these through ``Model.clean()`` (ModelForms call
+``full_clean``), the API and the importer through the services, which call
+``full_clean`` too and add the checks that need many-to-many values the
+model cannot see before it is saved. Each function returns
+``{field: [message, ...]}``, empty when all is well; ``raise_errors`` turns
+that into a Django ``ValidationError``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Collection
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import ValidationError
+
+from scheduler.problem import CATEGORIES, DateRange
+
+if TYPE_CHECKING:
+    from events.models import Blackout, Event
+    from venues.models import Venue
+
+Errors = dict[str, list[str]]
+
+
+def raise_errors(errors: Errors) -> None:
+    if errors:
+        raise ValidationError(errors)
+
+
+def merge(*parts: Errors) -> Errors:
+    merged: Errors = {}
+    for part in parts:
+        for field, messages in part.items():
+            merged.setdefault(field, []).extend(messages)
+    return merged
+
+
+def name_errors(obj) -> Errors:
+    if not obj.name_zh and not obj.name_en:
+        return {"name_zh": ["Give a name in Chinese or English."]}
+    return {}
+
+
+def pair_errors(first: str, first_value, second: str, second_value) -> Errors:
+    """Two fields that are given together or not at all."""
+    if (first_value is None) == (second_value is None):
+        return {}
+    missing = first if first_value is None else second
+    return {missing: [f"Give {first} and {second} together, or neither."]}
+
+
+def range_errors(
+    start: dt.date | None,
+    end: dt.date | None,
+    *,
+    start_field: str = "start",
+    end_field: str = "end",
+) -> Errors:
+    """An inclusive range given whole and in order."""
+    if errors := pair_errors(start_field, start, end_field, end):
+        return errors
+    if start is not None and end < start:
+        return {end_field: [f"Ends on {end}, before it starts on {start}."]}
+    return {}
+
+
+def venue_errors(venue: Venue) -> Errors:
+    errors = name_errors(venue)
+    return merge(errors, pair_errors("lat", venue.lat, "lon", venue.lon))
+
+
+def blackout_errors(blackout: Blackout) -> Errors:
+    errors = range_errors(blackout.start, blackout.end)
+    categories = blackout.categories
+    if categories is None:
+        return errors
+    if not isinstance(categories, list) or not categories:
+        errors["categories"] = ["Give a list of categories, or leave it empty for all."]
+    elif unknown := sorted({str(c) for c in categories} - set(CATEGORIES)):
+        errors["categories"] = [
+            f"Unknown category {', '.join(unknown)}; use {', '.join(CATEGORIES)}."
+        ]
+    elif len(set(categories)) != len(categories):
+        errors["categories"] = ["Name each category once."]
+    return errors
+
+
+HOTEL_DETAIL_FIELDS = (
+    "hotel_min_stars",
+    "hotel_max_distance_km",
+    "hotel_nights_before",
+    "hotel_nights_after",
+)
+
+
+def event_errors(
+    event: Event,
+    *,
+    required_features: Collection[str] | None = None,
+    allowed_venues: Collection[str] | None = None,
+) -> Errors:
+    """What is wrong with ``event``, its pinned placement included.
+
+    ``required_features`` and ``allowed_venues`` are codes/ids; when not given
+    they are read from the saved event (the admin form passes its own).
+    """
+    errors = merge(
+        name_errors(event),
+        range_errors(
+            event.window_start, event.window_end, start_field="window_start", end_field="window_end"
+        ),
+        pair_errors("pinned_venue", event.pinned_venue_id, "pinned_start", event.pinned_start),
+        pair_errors(
+            "previous_venue", event.previous_venue_id, "previous_start", event.previous_start
+        ),
+    )
+    window = event_window(event)
+    if window and "window_end" not in errors and event.duration_days:
+        if window.days < event.duration_days:
+            errors["window_end"] = [
+                f"The window {window.start}..{window.end} has {window.days} days, "
+                f"fewer than the event's {event.duration_days} public days."
+            ]
+    if not event.hotel_rooms_per_night and any(
+        getattr(event, field) is not None for field in HOTEL_DETAIL_FIELDS
+    ):
+        errors["hotel_rooms_per_night"] = [
+            "Give the rooms needed per night, or leave every hotel field empty."
+        ]
+    if event.start_time and event.end_time and event.end_time <= event.start_time:
+        errors["end_time"] = [
+            f"Ends at {event.end_time}, not after it starts at {event.start_time}."
+        ]
+    if event.status == event.Status.CONFIRMED and event.pinned_venue_id is None:
+        errors["pinned_venue"] = ["A confirmed event needs its contracted venue and first day."]
+    if event.pinned_venue_id and event.pinned_start and not errors:
+        if required_features is None:
+            required_features = saved_codes(event, "required_features")
+        if allowed_venues is None:
+            allowed_venues = saved_codes(event, "allowed_venues")
+        errors = placement_errors(
+            event,
+            event.pinned_venue,
+            event.pinned_start,
+            required_features=required_features,
+            allowed_venues=allowed_venues,
+            venue_field="pinned_venue",
+            start_field="pinned_start",
+        )
+    return errors
+
+
+def placement_errors(
+    event: Event,
+    venue: Venue,
+    start: dt.date,
+    *,
+    required_features: Collection[str],
+    allowed_venues: Collection[str],
+    venue_field: str = "venue",
+    start_field: str = "start",
+) -> Errors:
+    """Why ``venue`` cannot host ``event`` from ``start`` (rules 2, 4 and 5 of the format)."""
+    against_venue = []
+    if allowed_venues and venue.pk not in allowed_venues:
+        against_venue.append(f"{venue.pk} is not among the event's allowed venues.")
+    if venue.capacity < event.attendance:
+        against_venue.append(
+            f"{venue.pk} holds {venue.capacity} people; the event expects {event.attendance}."
+        )
+    if venue.area_m2 < event.area_m2:
+        against_venue.append(
+            f"{venue.pk} has {venue.area_m2} m2; the event takes {event.area_m2} m2."
+        )
+    if missing := sorted(set(required_features) - {f.code for f in venue.features.all()}):
+        against_venue.append(f"{venue.pk} lacks the required features {', '.join(missing)}.")
+    against_start = []
+    public = DateRange(start, start + dt.timedelta(days=event.duration_days - 1))
+    window = event_window(event)
+    if window and not (window.contains(public.start) and window.contains(public.end)):
+        against_start.append(
+            f"Public days {public.start}..{public.end} leave the window {window.start}..{window.end}."
+        )
+    occupancy = DateRange(
+        start - dt.timedelta(days=event.setup_days),
+        public.end + dt.timedelta(days=event.teardown_days),
+    )
+    for closed in venue.unavailable.all():
+        if occupancy.overlaps(DateRange(closed.start, closed.end)):
+            against_start.append(
+                f"{venue.pk} is unavailable {closed.start}..{closed.end}"
+                f"{f' ({closed.reason})' if closed.reason else ''}, during the occupancy "
+                f"{occupancy.start}..{occupancy.end}."
+            )
+    errors: Errors = {}
+    if against_venue:
+        errors[venue_field] = against_venue
+    if against_start:
+        errors[start_field] = against_start
+    return errors
+
+
+def event_window(event: Event) -> DateRange | None:
+    if event.window_start and event.window_end and event.window_start <= event.window_end:
+        return DateRange(event.window_start, event.window_end)
+    return None
+
+
+def saved_codes(event: Event, relation: str) -> list[str]:
+    if event._state.adding:
+        return []
+    return list(getattr(event, relation).values_list("pk", flat=True))

@@ -1,0 +1,181 @@
+"""Venues and hotels: the places the city can offer, with the days they cannot.
+
+Primary keys are the exchange format's ids, so a venue is ``binhu-expo`` in
+the URL, the admin, the problem file and every plan alike.
+"""
+
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import F, Q
+
+from events import validation
+from scheduler.problem import VENUE_KINDS
+
+format_id_validator = RegexValidator(
+    r"^[A-Za-z0-9_.-]{1,64}$", "Use 1 to 64 letters, digits, '_', '.' or '-'."
+)
+non_negative = MinValueValidator(0)
+
+
+def format_id_field(**kwargs) -> models.CharField:
+    """The primary key: an id of the exchange format."""
+    return models.CharField(
+        "id", max_length=64, primary_key=True, validators=[format_id_validator], **kwargs
+    )
+
+
+def latitude_field() -> models.FloatField:
+    return models.FloatField(
+        null=True, blank=True, validators=[MinValueValidator(-90), MaxValueValidator(90)]
+    )
+
+
+def longitude_field() -> models.FloatField:
+    return models.FloatField(
+        null=True, blank=True, validators=[MinValueValidator(-180), MaxValueValidator(180)]
+    )
+
+
+def bilingual_name_constraint(prefix: str) -> models.CheckConstraint:
+    return models.CheckConstraint(
+        condition=~Q(name_zh="", name_en=""),
+        name=f"{prefix}_has_a_name",
+        violation_error_message="Give a name in Chinese or English.",
+    )
+
+
+class BilingualName(models.Model):
+    """Chinese and English names; the format needs at least one of the two."""
+
+    name_zh = models.CharField("name (zh)", max_length=200, blank=True)
+    name_en = models.CharField("name (en)", max_length=200, blank=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.name_zh or self.name_en
+
+
+class Feature(models.Model):
+    """A facility tag a venue has and an event may require (``plenary_hall``)."""
+
+    code = models.CharField(max_length=64, primary_key=True, validators=[format_id_validator])
+    name_zh = models.CharField("name (zh)", max_length=200, blank=True)
+    name_en = models.CharField("name (en)", max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class Venue(BilingualName):
+    Kind = models.TextChoices("Kind", [(kind, kind.replace("_", " ")) for kind in VENUE_KINDS])
+
+    id = format_id_field()
+    kind = models.CharField(max_length=32, choices=Kind.choices)
+    district = models.CharField(max_length=100, blank=True)
+    address_zh = models.CharField("address (zh)", max_length=300, blank=True)
+    address_en = models.CharField("address (en)", max_length=300, blank=True)
+    lat = latitude_field()
+    lon = longitude_field()
+    capacity = models.PositiveIntegerField(
+        validators=[non_negative], help_text="Most people on site at once."
+    )
+    area_m2 = models.PositiveIntegerField(
+        default=0, validators=[non_negative], help_text="Indoor lettable area; 0 where none."
+    )
+    features = models.ManyToManyField(Feature, blank=True, related_name="venues")
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            bilingual_name_constraint("venue"),
+            models.CheckConstraint(condition=Q(capacity__gte=0), name="venue_capacity_gte_0"),
+            models.CheckConstraint(condition=Q(area_m2__gte=0), name="venue_area_gte_0"),
+            models.CheckConstraint(
+                condition=Q(lat__isnull=True, lon__isnull=True)
+                | Q(lat__isnull=False, lon__isnull=False),
+                name="venue_location_complete",
+                violation_error_message="Give both latitude and longitude, or neither.",
+            ),
+        ]
+
+    def clean(self) -> None:
+        validation.raise_errors(validation.venue_errors(self))
+
+
+class VenueUnavailability(models.Model):
+    """Days the venue cannot be let (maintenance, another contract)."""
+
+    venue = models.ForeignKey(Venue, on_delete=models.CASCADE, related_name="unavailable")
+    start = models.DateField()
+    end = models.DateField()
+    reason = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["venue", "start", "id"]
+        verbose_name_plural = "venue unavailabilities"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__gte=F("start")), name="venueunavailability_end_gte_start"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.start}..{self.end}"
+
+    def clean(self) -> None:
+        validation.raise_errors(validation.range_errors(self.start, self.end))
+
+
+class Hotel(BilingualName):
+    id = format_id_field()
+    stars = models.PositiveSmallIntegerField(validators=[MaxValueValidator(5)])
+    district = models.CharField(max_length=100, blank=True)
+    address_zh = models.CharField("address (zh)", max_length=300, blank=True)
+    address_en = models.CharField("address (en)", max_length=300, blank=True)
+    lat = models.FloatField(validators=[MinValueValidator(-90), MaxValueValidator(90)])
+    lon = models.FloatField(validators=[MinValueValidator(-180), MaxValueValidator(180)])
+    block_rooms = models.PositiveIntegerField(
+        validators=[non_negative], help_text="Rooms per night the hotel contracts to events."
+    )
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            bilingual_name_constraint("hotel"),
+            models.CheckConstraint(condition=Q(stars__lte=5), name="hotel_stars_lte_5"),
+            models.CheckConstraint(condition=Q(block_rooms__gte=0), name="hotel_block_rooms_gte_0"),
+        ]
+
+    def clean(self) -> None:
+        validation.raise_errors(validation.name_errors(self))
+
+
+class HotelReduction(models.Model):
+    """Fewer rooms than usual on the nights of a range (Golden Week, say)."""
+
+    hotel = models.ForeignKey(Hotel, on_delete=models.CASCADE, related_name="reduced")
+    start = models.DateField()
+    end = models.DateField()
+    block_rooms = models.PositiveIntegerField(validators=[non_negative])
+
+    class Meta:
+        ordering = ["hotel", "start", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__gte=F("start")), name="hotelreduction_end_gte_start"
+            ),
+            models.CheckConstraint(
+                condition=Q(block_rooms__gte=0), name="hotelreduction_block_rooms_gte_0"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.start}..{self.end}: {self.block_rooms}"
+
+    def clean(self) -> None:
+        validation.raise_errors(validation.range_errors(self.start, self.end))
