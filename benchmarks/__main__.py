@@ -32,7 +32,9 @@ def _solver() -> Callable[..., Solution] | None:
     """Our solver, or None while it is not there yet (the baseline still runs)."""
     try:
         from scheduler.solve import solve
-    except ImportError:
+    except ModuleNotFoundError as missing:
+        if missing.name != "scheduler.solve":
+            raise
         return None
     return solve
 
@@ -40,7 +42,9 @@ def _solver() -> Callable[..., Solution] | None:
 def _checker() -> Callable[[Problem, Solution], list] | None:
     try:
         from scheduler.checker import check
-    except ImportError:
+    except ModuleNotFoundError as missing:
+        if missing.name != "scheduler.checker":
+            raise
         return None
     return check
 
