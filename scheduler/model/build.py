@@ -1,0 +1,55 @@
+"""Builds the whole model from the rule modules, in the order of the spec."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+
+from scheduler.candidates import EventOptions
+from scheduler.model.hotels import add_hotel_capacity, add_room_blocks
+from scheduler.model.objective import add_change_penalty, add_preference, set_objective
+from scheduler.model.placement import add_musts, add_placement
+from scheduler.model.plan import PlanModel
+from scheduler.model.spacing import add_max_concurrent_major, add_min_gap
+from scheduler.model.targets import add_targets
+from scheduler.model.venues import add_venue_sharing
+from scheduler.problem import Problem
+
+# Rule families the diagnosis may switch off to find which one stands in the way.
+RELAXABLE = ("venue_sharing", "hotel_capacity", "min_gap", "max_concurrent_major")
+
+
+def build_model(
+    problem: Problem,
+    options: dict[str, EventOptions],
+    *,
+    required: Collection[str] = (),
+    explain: bool = False,
+    relax: Collection[str] = (),
+) -> PlanModel:
+    """The CP-SAT model of ``problem``.
+
+    ``required`` events must be placed (pins, mandatory events). With
+    ``explain`` the model has no objective; ``required`` events and targets
+    become assumption literals (``plan.must``, ``plan.target_met``) for a
+    conflict search. ``relax`` names rule families from RELAXABLE to leave out.
+    """
+    plan = PlanModel(problem, options)
+    terms = add_placement(plan)
+    add_musts(plan, set(required), as_assumptions=explain)
+    if "venue_sharing" not in relax:
+        add_venue_sharing(plan)
+    terms += add_room_blocks(plan)
+    if "hotel_capacity" not in relax:
+        add_hotel_capacity(plan)
+    if "min_gap" not in relax:
+        add_min_gap(plan)
+    if "max_concurrent_major" not in relax:
+        add_max_concurrent_major(plan)
+    terms += add_targets(plan, as_assumptions=explain)
+    if explain:
+        plan.model.add_assumptions([*plan.must.values(), *plan.target_met.values()])
+        return plan
+    terms += add_preference(plan)
+    terms += add_change_penalty(plan)
+    set_objective(plan, terms)
+    return plan

@@ -1,0 +1,121 @@
+"""Rules 6 and 7: room blocks for delegates, within each hotel's nightly block.
+
+``rooms[e, h]`` exists only for hotels the candidates found eligible (stars,
+distance to at least one of e's venues). A placed event holds exactly its
+``rooms_per_night`` over its hotels: holding more never helps, since rooms
+cost distance and capacity. Rooms in a hotel too far from a venue are tied
+to the presence literals of the venues in reach. The distance cost must use
+the chosen venue's km, so where an event's reachable venues lie at
+different distances from a hotel, its rooms there are split per venue
+(``rooms_at[e, h, v]``, zero unless v is chosen); the cost is then exact and
+linear. Each hotel's capacity is a cumulative over the events' night
+intervals with the rooms as variable demands; reduced nights are fixed
+intervals that eat the difference.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from scheduler.candidates import HotelOption, nights_count
+from scheduler.days import DayIndex
+from scheduler.model.plan import PlanModel, Term
+from scheduler.problem import Event, Hotel
+
+
+def add_room_blocks(plan: PlanModel) -> list[Term]:
+    """Adds rooms per (event, hotel) for rule 6; returns the hotel distance cost."""
+    terms = []
+    weight = plan.problem.effective_rules.effective_weights.hotel_km_per_room_night
+    for event in plan.events:
+        options = plan.options[event.id]
+        if nights_count(event) == 0 or not options.hotels:
+            continue
+        _add_nights(plan, event)
+        rooms = [_add_hotel_rooms(plan, event, option, weight, terms) for option in options.hotels]
+        plan.model.add(sum(rooms) == event.hotel.rooms_per_night * plan.placed[event.id])
+    return terms
+
+
+def _add_nights(plan: PlanModel, event: Event) -> None:
+    before = event.hotel.effective_nights_before
+    plan.nights[event.id] = plan.model.new_optional_fixed_size_interval_var(
+        plan.start[event.id] - before,
+        nights_count(event),
+        plan.placed[event.id],
+        f"nights[{event.id}]",
+    )
+
+
+def _add_hotel_rooms(
+    plan: PlanModel, event: Event, option: HotelOption, weight: float, terms: list[Term]
+):
+    """The rooms variable of (event, hotel), tied to the venues it may serve."""
+    model, hotel = plan.model, option.hotel
+    most = min(event.hotel.rooms_per_night, hotel.block_rooms)
+    rooms = model.new_int_var(0, most, f"rooms[{event.id},{hotel.id}]")
+    plan.rooms[event.id, hotel.id] = rooms
+    nights = nights_count(event)
+    venues = [v for v in plan.options[event.id].starts if v in option.km]
+    distances = {option.km[v] or 0.0 for v in venues}
+    if len(distances) == 1 or weight == 0:
+        if len(venues) < len(plan.options[event.id].starts):
+            reach = sum(plan.present[event.id, v] for v in venues)
+            model.add(rooms <= most * reach)
+        terms.append(Term(rooms, -weight * nights * distances.pop()))
+        return rooms
+    split = []
+    for venue_id in venues:
+        at_venue = model.new_int_var(0, most, f"rooms[{event.id},{hotel.id},{venue_id}]")
+        model.add(at_venue <= most * plan.present[event.id, venue_id])
+        plan.rooms_at[event.id, hotel.id, venue_id] = at_venue
+        terms.append(Term(at_venue, -weight * nights * (option.km[venue_id] or 0.0)))
+        split.append(at_venue)
+    model.add(rooms == sum(split))
+    return rooms
+
+
+def add_hotel_capacity(plan: PlanModel) -> None:
+    """Rule 7: per hotel and night, rooms held over all events within its block."""
+    users: dict[str, list[str]] = defaultdict(list)
+    for event_id, hotel_id in plan.rooms:
+        users[hotel_id].append(event_id)
+    for hotel_id, event_ids in users.items():
+        hotel = plan.problem.hotel(hotel_id)
+        most = sum(
+            min(plan.problem.event(e).hotel.rooms_per_night, hotel.block_rooms) for e in event_ids
+        )
+        reductions = _reductions(hotel, plan.days)
+        if most <= min([hotel.block_rooms, *(rooms for _, _, rooms in reductions)]):
+            continue
+        intervals = [plan.nights[e] for e in event_ids]
+        demands = [plan.rooms[e, hotel_id] for e in event_ids]
+        for first, last, rooms in reductions:
+            size = last - first + 1
+            intervals.append(
+                plan.model.new_fixed_size_interval_var(first, size, f"reduced[{hotel_id},{first}]")
+            )
+            demands.append(hotel.block_rooms - rooms)
+        plan.model.add_cumulative(intervals, demands, hotel.block_rooms)
+
+
+def _reductions(hotel: Hotel, days: DayIndex) -> list[tuple[int, int, int]]:
+    """Runs of nights (first, last, rooms) where the hotel offers fewer rooms than its block.
+
+    Overlapping ``reduced`` ranges take the smallest figure, night by night.
+    """
+    nightly: dict[int, int] = {}
+    for reduced in hotel.reduced or ():
+        first, last = days.index(reduced.start), days.index(reduced.end)
+        for night in range(first, last + 1):
+            nightly[night] = min(nightly.get(night, hotel.block_rooms), reduced.block_rooms)
+    runs: list[tuple[int, int, int]] = []
+    for night in sorted(nightly):
+        rooms = nightly[night]
+        if rooms >= hotel.block_rooms:
+            continue
+        if runs and runs[-1][1] == night - 1 and runs[-1][2] == rooms:
+            runs[-1] = (runs[-1][0], night, rooms)
+        else:
+            runs.append((night, night, rooms))
+    return runs

@@ -1,0 +1,64 @@
+"""Soft terms of the objective (preferred start, changes against the last plan) and its assembly."""
+
+from __future__ import annotations
+
+from scheduler.model.plan import SCALE, PlanModel, Term
+
+
+def add_preference(plan: PlanModel) -> list[Term]:
+    """``preference_per_day`` per day between a placed event's start and its preferred start."""
+    weight = plan.problem.effective_rules.effective_weights.preference_per_day
+    terms = []
+    for event in plan.events:
+        if event.preferred_start is None or weight == 0:
+            continue
+        preferred = plan.days.index(event.preferred_start)
+        start, placed = plan.start[event.id], plan.placed[event.id]
+        domain = plan.options[event.id].starts.values()
+        farthest = max(abs(day - preferred) for days in domain for day in days)
+        deviation = plan.model.new_int_var(0, farthest, f"deviation[{event.id}]")
+        # Only enforced when placed: an event left out has no start to be late with.
+        plan.model.add(deviation >= start - preferred).only_enforce_if(placed)
+        plan.model.add(deviation >= preferred - start).only_enforce_if(placed)
+        terms.append(Term(deviation, -weight))
+    return terms
+
+
+def add_change_penalty(plan: PlanModel) -> list[Term]:
+    """``change_penalty`` for each event with a previous placement not kept exactly.
+
+    ``kept`` may only be true when venue and start are the previous ones, so
+    the penalty is paid unless the plan really keeps the event. The previous
+    placement is also the solver's hint: re-planning starts from the old plan.
+    """
+    weight = plan.problem.effective_rules.effective_weights.change_penalty
+    terms = []
+    for event in plan.problem.events:
+        previous = event.previous
+        if previous is None:
+            continue
+        terms.append(Term(1, -weight))
+        key = (event.id, previous.venue)
+        day = plan.days.index(previous.start)
+        if key not in plan.present or day not in plan.options[event.id].starts[previous.venue]:
+            continue
+        kept = plan.model.new_bool_var(f"kept[{event.id}]")
+        plan.model.add_implication(kept, plan.present[key])
+        plan.model.add(plan.venue_start[key] == day).only_enforce_if(kept)
+        plan.model.add_hint(plan.present[key], 1)
+        plan.model.add_hint(plan.venue_start[key], day)
+        terms.append(Term(kept, weight))
+    return terms
+
+
+def set_objective(plan: PlanModel, terms: list[Term]) -> None:
+    """Maximises the sum of the terms, weights scaled to integers by SCALE."""
+    expr = 0
+    constant = plan.constant
+    for term in terms:
+        coefficient = round(term.weight * SCALE)
+        if isinstance(term.expr, int | float):
+            constant += term.weight * term.expr
+        elif coefficient:
+            expr += coefficient * term.expr
+    plan.model.maximize(expr + round(constant * SCALE))

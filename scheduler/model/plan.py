@@ -1,0 +1,56 @@
+"""The model under construction: the CP-SAT model and its variables by id."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ortools.sat.python import cp_model
+
+from scheduler.candidates import EventOptions
+from scheduler.days import DayIndex
+from scheduler.problem import Event, Problem
+
+# Objective weights are floats in the spec's units; CP-SAT needs integers.
+# Every weight is multiplied by SCALE and rounded, so weights are exact to 1/SCALE.
+SCALE = 10_000
+
+
+@dataclass(frozen=True)
+class Term:
+    """``weight`` (spec units, positive is good) per unit of ``expr`` in the objective."""
+
+    expr: cp_model.LinearExprT
+    weight: float
+
+
+@dataclass
+class PlanModel:
+    """A CP-SAT model of one problem, with its variables keyed by ids."""
+
+    problem: Problem
+    options: dict[str, EventOptions]
+    model: cp_model.CpModel = field(default_factory=cp_model.CpModel)
+    placed: dict[str, cp_model.IntVar] = field(default_factory=dict)
+    start: dict[str, cp_model.IntVar] = field(default_factory=dict)
+    present: dict[tuple[str, str], cp_model.IntVar] = field(default_factory=dict)
+    venue_start: dict[tuple[str, str], cp_model.IntVar] = field(default_factory=dict)
+    occupancy: dict[tuple[str, str], cp_model.IntervalVar] = field(default_factory=dict)
+    public: dict[str, cp_model.IntervalVar] = field(default_factory=dict)
+    nights: dict[str, cp_model.IntervalVar] = field(default_factory=dict)
+    rooms: dict[tuple[str, str], cp_model.IntVar] = field(default_factory=dict)
+    rooms_at: dict[tuple[str, str, str], cp_model.IntVar] = field(default_factory=dict)
+    shortfall: dict[int, cp_model.IntVar] = field(default_factory=dict)
+    # Assumption literals of the diagnosis: "event must be placed", "target is met".
+    must: dict[str, cp_model.IntVar] = field(default_factory=dict)
+    target_met: dict[int, cp_model.IntVar] = field(default_factory=dict)
+    # Objective part no decision changes (targets in years outside the horizon).
+    constant: float = 0.0
+
+    @property
+    def days(self) -> DayIndex:
+        return DayIndex(self.problem.horizon.start)
+
+    @property
+    def events(self) -> list[Event]:
+        """The events that have at least one legal placement, in problem order."""
+        return [e for e in self.problem.events if self.options[e.id].placeable]

@@ -1,0 +1,27 @@
+"""CP-SAT solver settings shared by the plan search and the diagnosis."""
+
+from __future__ import annotations
+
+from ortools.sat.python import cp_model
+
+
+def make_solver(time_limit_s: float, workers: int, seed: int) -> cp_model.CpSolver:
+    """A CP-SAT solver whose runs repeat for the same seed and worker count.
+
+    ``interleave_search`` schedules the parallel workers in deterministic
+    batches; the run then depends on seed and workers only, unless it is cut
+    by the wall-clock limit before it proves its answer.
+    """
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = max(0.05, time_limit_s)
+    solver.parameters.num_workers = max(1, workers)
+    solver.parameters.random_seed = seed
+    solver.parameters.interleave_search = workers > 1
+    return solver
+
+
+def relative_gap(objective: float | None, bound: float | None) -> float | None:
+    """|bound - objective| / max(1, |objective|), None without a solution."""
+    if objective is None or bound is None:
+        return None
+    return abs(bound - objective) / max(1.0, abs(objective))

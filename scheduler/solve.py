@@ -1,0 +1,302 @@
+"""Solves a problem: model, search, and the solution file's bookkeeping.
+
+The search is CP-SAT with an explicit time limit, worker count and seed
+(see ``search.make_solver`` for what makes runs repeat). When pinned or
+mandatory events cannot all be placed, the diagnosis names the conflict and
+the plan is searched again without forcing those events in.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+
+from ortools.sat.python import cp_model
+
+from scheduler import diagnosis
+from scheduler.candidates import EventOptions, event_options, nights_count
+from scheduler.days import DayIndex, year_spans
+from scheduler.geo import haversine_km
+from scheduler.model import SCALE, PlanModel, build_model
+from scheduler.problem import (
+    Assignment,
+    Problem,
+    RoomBlock,
+    Solution,
+    TargetResult,
+    Unplaced,
+)
+from scheduler.search import make_solver, relative_gap
+
+# Share of the time limit for the main search when a diagnosis may follow.
+MAIN_SEARCH_SHARE = 0.8
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Where the search stands, sent on each improving solution and once at the end."""
+
+    objective: float | None
+    best_bound: float | None
+    gap: float | None
+    elapsed_s: float
+    solutions_found: int
+
+
+class _ProgressReporter(cp_model.CpSolverSolutionCallback):
+    """Forwards each improving solution to ``on_progress`` in the spec's units."""
+
+    def __init__(self, on_progress: Callable[[Progress], None] | None, started: float) -> None:
+        super().__init__()
+        self.on_progress = on_progress
+        self.started = started
+        self.found = 0
+
+    def on_solution_callback(self) -> None:
+        self.found += 1
+        if self.on_progress is None:
+            return
+        objective = self.objective_value / SCALE
+        bound = self.best_objective_bound / SCALE
+        self.on_progress(
+            Progress(
+                objective=objective,
+                best_bound=bound,
+                gap=relative_gap(objective, bound),
+                elapsed_s=time.monotonic() - self.started,
+                solutions_found=self.found,
+            )
+        )
+
+
+@dataclass
+class _Search:
+    status: str
+    solver: cp_model.CpSolver
+    plan: PlanModel
+    found: int
+
+
+def _search(
+    plan: PlanModel,
+    *,
+    time_limit_s: float,
+    workers: int,
+    seed: int,
+    on_progress: Callable[[Progress], None] | None,
+    started: float,
+) -> _Search:
+    solver = make_solver(time_limit_s, workers, seed)
+    reporter = _ProgressReporter(on_progress, started)
+    status = solver.solve(plan.model, reporter)
+    return _Search(solver.status_name(status), solver, plan, reporter.found)
+
+
+def solve(
+    problem: Problem,
+    *,
+    time_limit_s: float = 30,
+    workers: int = 2,
+    seed: int = 0,
+    on_progress: Callable[[Progress], None] | None = None,
+) -> Solution:
+    """The best plan found within ``time_limit_s``, with targets and diagnosis filled in."""
+    started = time.monotonic()
+    deadline = started + time_limit_s
+    options = event_options(problem)
+    musts = {e.id for e in problem.events if e.pinned is not None or e.is_mandatory}
+    impossible = {e for e in musts if not options[e].placeable}
+    required = musts - impossible
+    share = MAIN_SEARCH_SHARE if musts or problem.targets else 1.0
+    plan = build_model(problem, options, required=required)
+    search = _search(
+        plan,
+        time_limit_s=time_limit_s * share,
+        workers=workers,
+        seed=seed,
+        on_progress=on_progress,
+        started=started,
+    )
+    notes = [diagnosis.static_must_reason(problem, options[e]) for e in sorted(impossible)]
+    infeasible = bool(impossible)
+    if search.status == "INFEASIBLE" and required:
+        conflict = diagnosis.explain_must_conflicts(
+            problem, options, required, deadline=deadline, seed=seed
+        )
+        notes += conflict.messages
+        infeasible = True
+        plan = build_model(problem, options, required=required - conflict.events)
+        search = _search(
+            plan,
+            time_limit_s=max(0.5, deadline - time.monotonic()),
+            workers=workers,
+            seed=seed,
+            on_progress=on_progress,
+            started=started,
+        )
+    solution = _solution(problem, options, search, started, infeasible=infeasible)
+    if solution.assignments or search.status in ("OPTIMAL", "FEASIBLE"):
+        notes += diagnosis.explain_targets(
+            problem,
+            options,
+            solution,
+            required=required,
+            deadline=max(deadline, time.monotonic() + 1.0),
+            seed=seed,
+        )
+    solution = _with_diagnosis(solution, notes)
+    if on_progress is not None:
+        on_progress(
+            Progress(
+                objective=solution.objective,
+                best_bound=solution.best_bound,
+                gap=solution.gap,
+                elapsed_s=time.monotonic() - started,
+                solutions_found=search.found,
+            )
+        )
+    return solution
+
+
+def _with_diagnosis(solution: Solution, notes: list[str]) -> Solution:
+    return replace(solution, diagnosis=tuple(dict.fromkeys(notes)))
+
+
+# --- reading the plan out of the solver ------------------------------------------------------
+
+
+def _solution(
+    problem: Problem,
+    options: dict[str, EventOptions],
+    search: _Search,
+    started: float,
+    *,
+    infeasible: bool,
+) -> Solution:
+    has_plan = search.status in ("OPTIMAL", "FEASIBLE")
+    assignments = _assignments(problem, search) if has_plan else ()
+    placed = {a.event for a in assignments}
+    unplaced = tuple(
+        Unplaced(e.id, _unplaced_reason(options[e.id], has_plan))
+        for e in problem.events
+        if e.id not in placed
+    )
+    targets = target_results(problem, assignments)
+    objective = plan_objective(problem, assignments, targets) if has_plan else None
+    bound = search.solver.best_objective_bound / SCALE if has_plan else None
+    status = "INFEASIBLE" if infeasible else search.status
+    return Solution(
+        status=status,
+        problem=problem.name,
+        objective=objective,
+        best_bound=bound,
+        gap=relative_gap(objective, bound),
+        wall_time_s=round(time.monotonic() - started, 3),
+        assignments=assignments,
+        unplaced=unplaced,
+        targets=targets,
+        targets_met=all(t.met for t in targets),
+    )
+
+
+def _unplaced_reason(options: EventOptions, has_plan: bool) -> str:
+    if options.reason:
+        return options.reason
+    if not has_plan:
+        return "no plan found within the time limit"
+    return "left out: the plan is worth more without it"
+
+
+def _assignments(problem: Problem, search: _Search) -> tuple[Assignment, ...]:
+    solver, plan = search.solver, search.plan
+    days = DayIndex(problem.horizon.start)
+    assignments = []
+    for event in plan.events:
+        if not solver.boolean_value(plan.placed[event.id]):
+            continue
+        venue_id = next(
+            v for (e, v), p in plan.present.items() if e == event.id and solver.value(p)
+        )
+        start = days.date(solver.value(plan.start[event.id]))
+        public = event.public_days(start)
+        assignments.append(
+            Assignment(
+                event=event.id,
+                venue=venue_id,
+                start=public.start,
+                end=public.end,
+                occupancy=event.occupancy(start),
+                rooms=_room_blocks(problem, plan, solver, event.id, start),
+            )
+        )
+    return tuple(assignments)
+
+
+def _room_blocks(problem, plan, solver, event_id, start) -> tuple[RoomBlock, ...]:
+    event = problem.event(event_id)
+    nights = event.hotel_nights(start)
+    if nights is None or nights_count(event) == 0:
+        return ()
+    blocks = []
+    for (e, hotel_id), rooms in plan.rooms.items():
+        held = solver.value(rooms) if e == event_id else 0
+        if held > 0:
+            blocks.append(RoomBlock(hotel_id, held, nights.start, nights.end))
+    return tuple(blocks)
+
+
+# --- the solution's bookkeeping, in the spec's units ---------------------------------------
+
+
+def target_results(problem: Problem, assignments) -> tuple[TargetResult, ...]:
+    """Every target with what the plan achieves, counted by year of first public day."""
+    by_id = {e.id: e for e in problem.events}
+    spans = year_spans(problem.horizon)
+    results = []
+    for target in problem.targets:
+        achieved = sum(
+            1 for a in assignments if target.counts(by_id[a.event]) and a.start.year == target.year
+        )
+        met = target.year in spans and achieved >= target.min_count
+        results.append(
+            TargetResult(
+                year=target.year,
+                category=target.category,
+                min_count=target.min_count,
+                achieved=achieved,
+                met=met,
+                international=target.international,
+            )
+        )
+    return tuple(results)
+
+
+def plan_objective(problem: Problem, assignments, targets) -> float:
+    """The spec's objective of a plan, computed exactly in floats."""
+    weights = problem.effective_rules.effective_weights
+    by_id = {e.id: e for e in problem.events}
+    placed = {a.event: a for a in assignments}
+    total = 0.0
+    for assignment in assignments:
+        event = by_id[assignment.event]
+        total += event.effective_value
+        if event.preferred_start is not None:
+            total -= weights.preference_per_day * abs(
+                (assignment.start - event.preferred_start).days
+            )
+        venue = problem.venue(assignment.venue)
+        for block in assignment.rooms:
+            nights = (block.last_night - block.first_night).days + 1
+            hotel = problem.hotel(block.hotel)
+            km = 0.0 if venue.location is None else haversine_km(hotel.location, venue.location)
+            total -= weights.hotel_km_per_room_night * block.rooms_per_night * nights * km
+    for event in problem.events:
+        if event.previous is None:
+            continue
+        kept = placed.get(event.id)
+        if kept is None or (kept.venue, kept.start) != (event.previous.venue, event.previous.start):
+            total -= weights.change_penalty
+    for target in targets:
+        total -= weights.target_shortfall * max(0, target.min_count - target.achieved)
+    return total
