@@ -99,7 +99,9 @@ class Placement(models.Model):
         ordering = ["start", "event_id"]
         constraints = [
             models.UniqueConstraint(fields=["plan", "event"], name="placement_event_once_per_plan"),
-            models.CheckConstraint(condition=Q(end__gte=F("start")), name="placement_end_after_start"),
+            models.CheckConstraint(
+                condition=Q(end__gte=F("start")), name="placement_end_after_start"
+            ),
             models.CheckConstraint(
                 condition=Q(occupancy_start__lte=F("start")) & Q(occupancy_end__gte=F("end")),
                 name="placement_occupancy_covers_public_days",
@@ -127,3 +129,132 @@ class RoomBlock(models.Model):
                 condition=Q(last_night__gte=F("first_night")), name="roomblock_nights_ordered"
             ),
         ]
+
+
+# --- publishing ---------------------------------------------------------------
+# Written only by scheduler.publishing; feeds and public pages read nothing else.
+
+
+def in_language(zh: str, en: str, lang: str) -> str:
+    """The text in ``lang`` ("zh" or "en"), falling back to the other language."""
+    first, second = (zh, en) if lang == "zh" else (en, zh)
+    return first or second
+
+
+class ImmutableModel(models.Model):
+    """A row that may be created but never changed: what was published stays published."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs) -> None:
+        if not self._state.adding:
+            raise ValueError(f"{type(self).__name__} is immutable once published")
+        super().save(*args, **kwargs)
+
+
+class ScheduleVersion(ImmutableModel):
+    """One published schedule: version 1, 2, 3... of the city's public calendar."""
+
+    number = models.PositiveIntegerField(unique=True)
+    plan = models.OneToOneField(Plan, on_delete=models.PROTECT, related_name="schedule_version")
+    comment = models.TextField(blank=True)
+    published_at = models.DateTimeField()
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    changelog = models.JSONField(
+        default=dict, help_text="Events added, moved and cancelled against the previous version."
+    )
+
+    class Meta:
+        ordering = ["-number"]
+        get_latest_by = "number"
+        constraints = [
+            models.CheckConstraint(condition=Q(number__gte=1), name="scheduleversion_number_pos"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Schedule version {self.number}"
+
+
+class PublishedEvent(ImmutableModel):
+    """The public facts of one event as a version published them, frozen."""
+
+    class Status(models.TextChoices):
+        CONFIRMED = "CONFIRMED", "confirmed"
+        CANCELLED = "CANCELLED", "cancelled"
+
+    version = models.ForeignKey(ScheduleVersion, on_delete=models.CASCADE, related_name="events")
+    event_code = models.CharField(max_length=64)
+    name_zh = models.CharField(max_length=200, blank=True)
+    name_en = models.CharField(max_length=200, blank=True)
+    category = models.CharField(max_length=16)
+    international = models.BooleanField(default=False)
+    start_date = models.DateField(help_text="First public day.")
+    end_date = models.DateField(help_text="Last public day (inclusive).")
+    start_time = models.TimeField(null=True, blank=True)
+    end_time = models.TimeField(null=True, blank=True)
+    venue_code = models.CharField(max_length=64)
+    venue_name_zh = models.CharField(max_length=200, blank=True)
+    venue_name_en = models.CharField(max_length=200, blank=True)
+    venue_address_zh = models.CharField(max_length=300, blank=True)
+    venue_address_en = models.CharField(max_length=300, blank=True)
+    venue_lat = models.FloatField(null=True, blank=True)
+    venue_lon = models.FloatField(null=True, blank=True)
+    description_zh = models.TextField(blank=True)
+    description_en = models.TextField(blank=True)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.CONFIRMED)
+    sequence = models.PositiveIntegerField(default=0)
+    last_modified = models.DateTimeField()
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["start_date", "event_code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["version", "event_code"], name="publishedevent_once_per_version"
+            ),
+            models.CheckConstraint(
+                condition=Q(end_date__gte=F("start_date")), name="publishedevent_end_after_start"
+            ),
+            models.CheckConstraint(
+                condition=Q(status="CONFIRMED", cancelled_at__isnull=True)
+                | Q(status="CANCELLED", cancelled_at__isnull=False),
+                name="publishedevent_cancelled_has_date",
+            ),
+        ]
+        indexes = [models.Index(fields=["version", "category"])]
+
+    def __str__(self) -> str:
+        return f"{self.event_code} v{self.version_id} seq {self.sequence} {self.status}"
+
+    def name(self, lang: str) -> str:
+        """The event's name in ``lang`` ("zh" or "en"), else in the other language."""
+        return in_language(self.name_zh, self.name_en, lang)
+
+    def venue_name(self, lang: str) -> str:
+        return in_language(self.venue_name_zh, self.venue_name_en, lang)
+
+    def venue_address(self, lang: str) -> str:
+        return in_language(self.venue_address_zh, self.venue_address_en, lang)
+
+    def description(self, lang: str) -> str:
+        return in_language(self.description_zh, self.description_en, lang)
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == self.Status.CANCELLED
+
+
+class FeedToken(models.Model):
+    """The secret in a staff member's private feed URLs; rotating it revokes the old URLs."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="feed_token"
+    )
+    token = models.CharField(max_length=64, unique=True)
+    created = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"Feed token of {self.user}"

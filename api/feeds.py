@@ -1,0 +1,155 @@
+"""iCalendar feed views: public feeds of the latest schedule version, and the staff feed.
+
+A feed is rendered once per schedule version, feed and language and kept in
+Django's cache; requests are answered from there, with a content ETag and the
+version's publication time as Last-Modified, so a calendar client polling
+every few hours mostly gets a 304.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+
+from django.core.cache import cache
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils import translation
+from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext as _
+from django.views.decorators.http import condition, require_safe
+
+from api import ical
+from scheduler.models import FeedToken, ScheduleVersion
+from scheduler.publishing import latest_version, published_events
+
+FEED_CACHE_SECONDS = 24 * 60 * 60
+FEED_MAX_AGE_SECONDS = 60 * 60
+CATEGORY_FEEDS = {"sports": "sports", "exhibitions": "exhibition", "conferences": "conference"}
+"""Feed name in the URL -> event category."""
+
+
+def request_lang(request: HttpRequest) -> str:
+    """The language asked for with ``?lang=``: "en" or, by default, "zh"."""
+    return "en" if request.GET.get("lang", "").lower().startswith("en") else "zh"
+
+
+def request_version(request: HttpRequest) -> ScheduleVersion | None:
+    """The latest version, looked up once per request (the decorator asks three times)."""
+    if not hasattr(request, "_schedule_version"):
+        request._schedule_version = latest_version()
+    return request._schedule_version
+
+
+def render_public_feed(feed_key: str, version: ScheduleVersion | None, lang: str) -> bytes:
+    """The bytes of public feed ``feed_key``: "all", a category feed, "venue:X" or "event:X"."""
+    kind, _sep, code = feed_key.partition(":")
+    with translation.override(ical.LANGS[lang]):
+        if kind == "all":
+            events = published_events(version)
+            name = ical.feed_title("all", lang)
+            description = _("Conferences, exhibitions and sports events in Hefei.")
+        elif kind in CATEGORY_FEEDS:
+            events = published_events(version, category=CATEGORY_FEEDS[kind])
+            name = ical.feed_title(CATEGORY_FEEDS[kind], lang)
+            description = name
+        elif kind == "venue":
+            events = published_events(version, venue_code=code)
+            first = events.first()
+            venue = first.venue_name(lang) if first else code
+            name = _("Events at %(venue)s") % {"venue": venue}
+            description = name
+        elif kind == "event":
+            events = published_events(version, event_code=code)
+            first = events.first()
+            if first is None:
+                raise Http404("No such published event")
+            name = description = first.name(lang)
+        else:
+            raise Http404("No such feed")
+        return ical.public_feed(
+            version=version,
+            events=events,
+            feed_key=feed_key,
+            name=name,
+            description=description,
+            lang=lang,
+        )
+
+
+def cached_feed(
+    request: HttpRequest, feed_key: str, render: Callable[[ScheduleVersion | None, str], bytes]
+) -> bytes:
+    """The feed's bytes for this request's version and language, rendered at most once."""
+    version, lang = request_version(request), request_lang(request)
+    key = f"calendar-feed:{version.number if version else 0}:{feed_key}:{lang}"
+    body = cache.get(key)
+    if body is None:
+        body = render(version, lang)
+        cache.set(key, body, FEED_CACHE_SECONDS)
+    return body
+
+
+def feed_etag(body: bytes) -> str:
+    return hashlib.sha256(body).hexdigest()[:32]
+
+
+def last_modified(request: HttpRequest, *args, **kwargs):
+    version = request_version(request)
+    return version.published_at if version else None
+
+
+def calendar_response(body: bytes, filename: str, *, private: bool) -> HttpResponse:
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    if private:
+        patch_cache_control(response, private=True, max_age=FEED_MAX_AGE_SECONDS)
+    else:
+        patch_cache_control(response, public=True, max_age=FEED_MAX_AGE_SECONDS)
+    return response
+
+
+def public_feed_key(feed: str = "", venue: str = "", event: str = "") -> str:
+    """The cache and render key of a public feed from its URL arguments."""
+    if venue:
+        return f"venue:{venue}"
+    if event:
+        return f"event:{event}"
+    return feed
+
+
+def public_feed_etag(request: HttpRequest, **kwargs) -> str:
+    key = public_feed_key(**kwargs)
+    return feed_etag(cached_feed(request, key, lambda v, lang: render_public_feed(key, v, lang)))
+
+
+@require_safe
+@condition(etag_func=public_feed_etag, last_modified_func=last_modified)
+def public_feed(request: HttpRequest, **kwargs) -> HttpResponse:
+    """/calendar/all.ics, /calendar/sports.ics, /calendar/venues/X.ics, /calendar/events/X.ics."""
+    key = public_feed_key(**kwargs)
+    body = cached_feed(request, key, lambda v, lang: render_public_feed(key, v, lang))
+    filename = key.replace(":", "-") + ".ics"
+    return calendar_response(body, filename, private=False)
+
+
+def staff_user_token(token: str) -> FeedToken:
+    """The token of an active staff member, else 404 (a wrong token reveals nothing)."""
+    found = FeedToken.objects.filter(token=token, user__is_active=True, user__is_staff=True).first()
+    if found is None:
+        raise Http404("No such feed")
+    return found
+
+
+def staff_feed_etag(request: HttpRequest, token: str) -> str:
+    staff_user_token(token)
+    body = cached_feed(request, "staff", lambda v, lang: ical.staff_feed(version=v, lang=lang))
+    return feed_etag(body)
+
+
+@require_safe
+@condition(etag_func=staff_feed_etag, last_modified_func=last_modified)
+def staff_feed(request: HttpRequest, token: str) -> HttpResponse:
+    """/calendar/staff/<token>/occupancy.ics: venue occupancy and room blocks, for staff."""
+    staff_user_token(token)
+    body = cached_feed(request, "staff", lambda v, lang: ical.staff_feed(version=v, lang=lang))
+    return calendar_response(body, "occupancy.ics", private=True)
