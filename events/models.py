@@ -14,7 +14,7 @@ from events import validation
 from scheduler.problem import CATEGORIES
 from venues.models import BilingualName, Feature, Venue, bilingual_name_constraint, format_id_field
 
-Category = models.TextChoices("Category", [(c, c) for c in CATEGORIES])
+CATEGORY_CHOICES = [(category, category) for category in CATEGORIES]
 non_negative = MinValueValidator(0)
 
 
@@ -32,7 +32,7 @@ class Event(BilingualName):
         CANCELLED = "cancelled", "cancelled"
 
     id = format_id_field()
-    category = models.CharField(max_length=16, choices=Category.choices)
+    category = models.CharField(max_length=16, choices=CATEGORY_CHOICES)
     international = models.BooleanField()
     duration_days = models.PositiveIntegerField(
         validators=[MinValueValidator(1)], help_text="Public days."
@@ -138,7 +138,7 @@ class Target(models.Model):
     year = models.PositiveSmallIntegerField(
         validators=[MinValueValidator(2000), MaxValueValidator(2100)]
     )
-    category = models.CharField(max_length=16, choices=Category.choices)
+    category = models.CharField(max_length=16, choices=CATEGORY_CHOICES)
     international = models.BooleanField(null=True, blank=True, help_text="Empty: count all.")
     min_count = models.PositiveIntegerField(validators=[non_negative])
 

@@ -2,8 +2,8 @@
 
 The admin reaches these through ``Model.clean()`` (ModelForms call
 ``full_clean``), the API and the importer through the services, which call
-``full_clean`` too and add the checks that need many-to-many values the
-model cannot see before it is saved. Each function returns
+``full_clean`` too and add ``requirement_errors``, the checks that need the
+many-to-many values a row cannot see before it is saved. Each function returns
 ``{field: [message, ...]}``, empty when all is well; ``raise_errors`` turns
 that into a Django ``ValidationError``.
 """
@@ -14,7 +14,7 @@ import datetime as dt
 from collections.abc import Collection
 from typing import TYPE_CHECKING
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 
 from scheduler.problem import CATEGORIES, DateRange
 
@@ -96,16 +96,12 @@ HOTEL_DETAIL_FIELDS = (
 )
 
 
-def event_errors(
-    event: Event,
-    *,
-    required_features: Collection[str] | None = None,
-    allowed_venues: Collection[str] | None = None,
-) -> Errors:
-    """What is wrong with ``event``, its pinned placement included.
+def event_errors(event: Event) -> Errors:
+    """What is wrong with ``event`` as a row, its pinned placement included.
 
-    ``required_features`` and ``allowed_venues`` are codes/ids; when not given
-    they are read from the saved event (the admin form passes its own).
+    The pinned venue's features and the allowed venues live in many-to-many
+    tables a row cannot see before it is saved: ``requirement_errors`` checks
+    those, given the values about to be saved.
     """
     errors = merge(
         name_errors(event),
@@ -118,12 +114,11 @@ def event_errors(
         ),
     )
     window = event_window(event)
-    if window and "window_end" not in errors and event.duration_days:
-        if window.days < event.duration_days:
-            errors["window_end"] = [
-                f"The window {window.start}..{window.end} has {window.days} days, "
-                f"fewer than the event's {event.duration_days} public days."
-            ]
+    if window and event.duration_days and window.days < event.duration_days:
+        errors["window_end"] = [
+            f"The window {window.start}..{window.end} has {window.days} days, "
+            f"fewer than the event's {event.duration_days} public days."
+        ]
     if not event.hotel_rooms_per_night and any(
         getattr(event, field) is not None for field in HOTEL_DETAIL_FIELDS
     ):
@@ -136,21 +131,46 @@ def event_errors(
         ]
     if event.status == event.Status.CONFIRMED and event.pinned_venue_id is None:
         errors["pinned_venue"] = ["A confirmed event needs its contracted venue and first day."]
-    if event.pinned_venue_id and event.pinned_start and not errors:
-        if required_features is None:
-            required_features = saved_codes(event, "required_features")
-        if allowed_venues is None:
-            allowed_venues = saved_codes(event, "allowed_venues")
+    venue = pinned_venue(event)
+    if venue and event.pinned_start and not errors:
         errors = placement_errors(
             event,
-            event.pinned_venue,
+            venue,
             event.pinned_start,
-            required_features=required_features,
-            allowed_venues=allowed_venues,
             venue_field="pinned_venue",
             start_field="pinned_start",
         )
     return errors
+
+
+def requirement_errors(
+    event: Event, *, required_features: Collection[str], allowed_venues: Collection[str]
+) -> Errors:
+    """Whether the pinned venue has the required features and is an allowed venue."""
+    venue = pinned_venue(event)
+    if venue is None:
+        return {}
+    return venue_fit_errors(
+        venue,
+        required_features=required_features,
+        allowed_venues=allowed_venues,
+        venue_field="pinned_venue",
+    )
+
+
+def venue_fit_errors(
+    venue: Venue,
+    *,
+    required_features: Collection[str],
+    allowed_venues: Collection[str],
+    venue_field: str = "venue",
+) -> Errors:
+    messages = []
+    if allowed_venues and venue.pk not in allowed_venues:
+        messages.append(f"{venue.pk} is not among the event's allowed venues.")
+    if missing := sorted(set(required_features) - {f.code for f in venue.features.all()}):
+        messages.append(f"{venue.pk} lacks the required features {', '.join(missing)}.")
+    return {venue_field: messages} if messages else {}
 
 
 def placement_errors(
@@ -158,15 +178,14 @@ def placement_errors(
     venue: Venue,
     start: dt.date,
     *,
-    required_features: Collection[str],
-    allowed_venues: Collection[str],
     venue_field: str = "venue",
     start_field: str = "start",
 ) -> Errors:
-    """Why ``venue`` cannot host ``event`` from ``start`` (rules 2, 4 and 5 of the format)."""
+    """Why ``venue`` cannot host ``event`` from ``start``: size, window and closures.
+
+    Rules 2, 4 and 5 of the format, features and allowed venues aside.
+    """
     against_venue = []
-    if allowed_venues and venue.pk not in allowed_venues:
-        against_venue.append(f"{venue.pk} is not among the event's allowed venues.")
     if venue.capacity < event.attendance:
         against_venue.append(
             f"{venue.pk} holds {venue.capacity} people; the event expects {event.attendance}."
@@ -175,14 +194,13 @@ def placement_errors(
         against_venue.append(
             f"{venue.pk} has {venue.area_m2} m2; the event takes {event.area_m2} m2."
         )
-    if missing := sorted(set(required_features) - {f.code for f in venue.features.all()}):
-        against_venue.append(f"{venue.pk} lacks the required features {', '.join(missing)}.")
     against_start = []
     public = DateRange(start, start + dt.timedelta(days=event.duration_days - 1))
     window = event_window(event)
     if window and not (window.contains(public.start) and window.contains(public.end)):
         against_start.append(
-            f"Public days {public.start}..{public.end} leave the window {window.start}..{window.end}."
+            f"Public days {public.start}..{public.end} "
+            f"leave the window {window.start}..{window.end}."
         )
     occupancy = DateRange(
         start - dt.timedelta(days=event.setup_days),
@@ -203,13 +221,15 @@ def placement_errors(
     return errors
 
 
+def pinned_venue(event: Event) -> Venue | None:
+    """The pinned venue; None when unset or unknown (the foreign key check reports that)."""
+    try:
+        return event.pinned_venue
+    except ObjectDoesNotExist:
+        return None
+
+
 def event_window(event: Event) -> DateRange | None:
     if event.window_start and event.window_end and event.window_start <= event.window_end:
         return DateRange(event.window_start, event.window_end)
     return None
-
-
-def saved_codes(event: Event, relation: str) -> list[str]:
-    if event._state.adding:
-        return []
-    return list(getattr(event, relation).values_list("pk", flat=True))

@@ -72,10 +72,10 @@ class Feature(models.Model):
 
 
 class Venue(BilingualName):
-    Kind = models.TextChoices("Kind", [(kind, kind.replace("_", " ")) for kind in VENUE_KINDS])
+    KINDS = [(kind, kind.replace("_", " ")) for kind in VENUE_KINDS]
 
     id = format_id_field()
-    kind = models.CharField(max_length=32, choices=Kind.choices)
+    kind = models.CharField(max_length=32, choices=KINDS)
     district = models.CharField(max_length=100, blank=True)
     address_zh = models.CharField("address (zh)", max_length=300, blank=True)
     address_en = models.CharField("address (en)", max_length=300, blank=True)

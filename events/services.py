@@ -1,0 +1,161 @@
+"""Writes to events, targets, blackouts and the planning rules, lifecycle included.
+
+An event is ``requested`` until a published plan ``placed`` it (its
+``previous_*`` placement), ``confirmed`` once contracted (its ``pinned_*``
+placement, which the solver may not move) and ``cancelled`` when it will
+not happen. Only the functions here move it along:
+
+    requested --place--> placed --place--> placed
+    requested|placed --confirm--> confirmed
+    requested|placed|confirmed --cancel--> cancelled
+"""
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from events import validation
+from events.models import Blackout, Event, PlanningRules, Target
+from venues.models import Feature, Venue
+from venues.services import assign, validated_save
+
+Status = Event.Status
+
+
+def _pks(items: Iterable[Any]) -> list[str]:
+    """Primary keys of model instances or of the keys themselves."""
+    return [getattr(item, "pk", item) for item in items]
+
+
+@transaction.atomic
+def event_create(
+    *,
+    id: str,
+    required_features: Iterable[Feature | str] = (),
+    allowed_venues: Iterable[Venue | str] = (),
+    **fields: Any,
+) -> Event:
+    return event_update(
+        event=Event(id=id),
+        required_features=required_features,
+        allowed_venues=allowed_venues,
+        **fields,
+    )
+
+
+@transaction.atomic
+def event_update(
+    *,
+    event: Event,
+    required_features: Iterable[Feature | str] | None = None,
+    allowed_venues: Iterable[Venue | str] | None = None,
+    **fields: Any,
+) -> Event:
+    """Change an event; the many-to-many lists, when given, replace the old ones.
+
+    The API does not pass ``status`` or the pinned placement (those move
+    through the lifecycle functions below); the importer does, since a
+    problem file's ``pinned`` is the contract.
+    """
+    assign(event, fields)
+    if required_features is None:
+        required_features = event.required_features.all()
+    if allowed_venues is None:
+        allowed_venues = event.allowed_venues.all()
+    required_features, allowed_venues = _pks(required_features), _pks(allowed_venues)
+    validated_save(
+        event,
+        validation.requirement_errors(
+            event, required_features=required_features, allowed_venues=allowed_venues
+        ),
+    )
+    event.required_features.set(required_features)
+    event.allowed_venues.set(allowed_venues)
+    return event
+
+
+def _locked(event: Event, allowed: set[str], verb: str) -> Event:
+    """The event's row, locked, when its status allows ``verb``; else a ValidationError."""
+    locked = Event.objects.select_for_update().get(pk=event.pk)
+    if locked.status not in allowed:
+        raise ValidationError({"status": [f"A {locked.status} event cannot be {verb}."]})
+    return locked
+
+
+@transaction.atomic
+def event_place(*, event: Event, venue: Venue, start: dt.date) -> Event:
+    """Record where the published plan puts the event (the format's ``previous``)."""
+    event = _locked(event, {Status.REQUESTED, Status.PLACED}, "placed")
+    return event_update(
+        event=event, status=Status.PLACED, previous_venue=venue, previous_start=start
+    )
+
+
+@transaction.atomic
+def event_confirm(*, event: Event, venue: Venue, start: dt.date) -> Event:
+    """Contract the event to ``venue`` from ``start``: the solver may no longer move it."""
+    event = _locked(event, {Status.REQUESTED, Status.PLACED}, "confirmed")
+    return event_update(
+        event=event, status=Status.CONFIRMED, pinned_venue=venue, pinned_start=start
+    )
+
+
+@transaction.atomic
+def event_cancel(*, event: Event) -> Event:
+    """Call the event off; a confirmed event keeps its contract on record."""
+    event = _locked(event, {Status.REQUESTED, Status.PLACED, Status.CONFIRMED}, "cancelled")
+    event.status = Status.CANCELLED
+    event.save(update_fields=["status"])
+    return event
+
+
+@transaction.atomic
+def target_create(
+    *, year: int, category: str, min_count: int, international: bool | None = None
+) -> Target:
+    target = Target(year=year, category=category, min_count=min_count, international=international)
+    validated_save(target)
+    return target
+
+
+@transaction.atomic
+def target_update(*, target: Target, **fields: Any) -> Target:
+    assign(target, fields)
+    validated_save(target)
+    return target
+
+
+@transaction.atomic
+def blackout_create(
+    *,
+    start: dt.date,
+    end: dt.date,
+    categories: list[str] | None = None,
+    reason_zh: str = "",
+    reason_en: str = "",
+) -> Blackout:
+    blackout = Blackout(
+        start=start, end=end, categories=categories, reason_zh=reason_zh, reason_en=reason_en
+    )
+    validated_save(blackout)
+    return blackout
+
+
+@transaction.atomic
+def blackout_update(*, blackout: Blackout, **fields: Any) -> Blackout:
+    assign(blackout, fields)
+    validated_save(blackout)
+    return blackout
+
+
+@transaction.atomic
+def planning_rules_update(**fields: Any) -> PlanningRules:
+    """Change the city-wide planning rules (the one row is created on first write)."""
+    rules = PlanningRules.objects.select_for_update().filter(pk=PlanningRules.SINGLETON_ID).first()
+    rules = rules or PlanningRules()
+    assign(rules, fields)
+    validated_save(rules)
+    return rules

@@ -1,0 +1,146 @@
+"""Writes to venues, hotels and the feature vocabulary.
+
+Every write validates through ``full_clean`` (so through ``events.validation``)
+and replaces nested rows (closures, reduced room blocks) in the same
+transaction as the row they belong to.
+"""
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+
+from events.validation import Errors, merge, raise_errors
+from venues.models import Feature, Hotel, HotelReduction, Venue, VenueUnavailability
+
+
+def validated_save(instance: models.Model, errors: Errors | None = None) -> None:
+    """Save ``instance`` after ``full_clean``, reporting its errors with ``errors`` at once."""
+    try:
+        instance.full_clean()
+    except ValidationError as invalid:
+        raise ValidationError(merge(invalid.message_dict, errors or {})) from None
+    raise_errors(errors or {})
+    instance.save()
+
+
+def assign(instance: models.Model, fields: Mapping[str, Any]) -> None:
+    for name, value in fields.items():
+        setattr(instance, name, value)
+
+
+def rows_replace(
+    *,
+    parent: models.Model,
+    relation: str,
+    row_model: type[models.Model],
+    rows: Iterable[Mapping[str, Any]],
+) -> None:
+    """Replace the nested rows ``parent.<relation>`` with ``rows``, each validated.
+
+    Errors name the row as ``<relation>.<index>.<field>``, the path the API
+    and the importer report.
+    """
+    parent_field = parent._meta.get_field(relation).field.name
+    getattr(parent, relation).all().delete()
+    errors: Errors = {}
+    for index, fields in enumerate(rows):
+        row = row_model(**{parent_field: parent}, **fields)
+        try:
+            row.full_clean()
+        except ValidationError as invalid:
+            for field, messages in invalid.message_dict.items():
+                errors[f"{relation}.{index}.{field}"] = messages
+            continue
+        row.save()
+    raise_errors(errors)
+
+
+@transaction.atomic
+def feature_create(*, code: str, name_zh: str = "", name_en: str = "") -> Feature:
+    feature = Feature(code=code, name_zh=name_zh, name_en=name_en)
+    validated_save(feature)
+    return feature
+
+
+@transaction.atomic
+def feature_update(*, feature: Feature, **fields: Any) -> Feature:
+    assign(feature, fields)
+    validated_save(feature)
+    return feature
+
+
+@transaction.atomic
+def feature_delete(*, feature: Feature) -> None:
+    """Delete a feature no venue has and no event requires."""
+    if feature.venues.exists() or feature.required_by.exists():
+        raise ValidationError(f"{feature.code} is still used by venues or events.")
+    feature.delete()
+
+
+@transaction.atomic
+def features_name(*, names: Mapping[str, Mapping[str, str]]) -> list[Feature]:
+    """Create or rename features from a vocabulary ``{code: {"zh": ..., "en": ...}}``."""
+    return [
+        Feature.objects.update_or_create(
+            code=code, defaults={"name_zh": name.get("zh", ""), "name_en": name.get("en", "")}
+        )[0]
+        for code, name in names.items()
+    ]
+
+
+def features_ensure(*, codes: Iterable[str]) -> list[Feature]:
+    """The features with ``codes``, creating unknown ones named by their code."""
+    return [
+        Feature.objects.get_or_create(code=code, defaults={"name_en": code})[0]
+        for code in dict.fromkeys(codes)
+    ]
+
+
+@transaction.atomic
+def venue_create(
+    *,
+    id: str,
+    features: Iterable[Feature | str] = (),
+    unavailable: Iterable[Mapping[str, Any]] = (),
+    **fields: Any,
+) -> Venue:
+    return venue_update(venue=Venue(id=id), features=features, unavailable=unavailable, **fields)
+
+
+@transaction.atomic
+def venue_update(
+    *,
+    venue: Venue,
+    features: Iterable[Feature | str] | None = None,
+    unavailable: Iterable[Mapping[str, Any]] | None = None,
+    **fields: Any,
+) -> Venue:
+    """Change a venue; ``features`` and ``unavailable``, when given, replace the old ones."""
+    assign(venue, fields)
+    validated_save(venue)
+    if features is not None:
+        venue.features.set(features)
+    if unavailable is not None:
+        rows_replace(
+            parent=venue, relation="unavailable", row_model=VenueUnavailability, rows=unavailable
+        )
+    return venue
+
+
+@transaction.atomic
+def hotel_create(*, id: str, reduced: Iterable[Mapping[str, Any]] = (), **fields: Any) -> Hotel:
+    return hotel_update(hotel=Hotel(id=id), reduced=reduced, **fields)
+
+
+@transaction.atomic
+def hotel_update(
+    *, hotel: Hotel, reduced: Iterable[Mapping[str, Any]] | None = None, **fields: Any
+) -> Hotel:
+    """Change a hotel; ``reduced``, when given, replaces its reduced room blocks."""
+    assign(hotel, fields)
+    validated_save(hotel)
+    if reduced is not None:
+        rows_replace(parent=hotel, relation="reduced", row_model=HotelReduction, rows=reduced)
+    return hotel
