@@ -1,7 +1,21 @@
 """Routes of /api/v1/."""
 
+from django.urls import path
 from rest_framework.routers import DefaultRouter
 
-router = DefaultRouter()
+from api import catalogue, solve_runs
 
-urlpatterns = router.urls
+router = DefaultRouter()
+router.register("features", catalogue.FeatureViewSet, basename="feature")
+router.register("venues", catalogue.VenueViewSet, basename="venue")
+router.register("hotels", catalogue.HotelViewSet, basename="hotel")
+router.register("events", catalogue.EventViewSet, basename="event")
+router.register("targets", catalogue.TargetViewSet, basename="target")
+router.register("blackouts", catalogue.BlackoutViewSet, basename="blackout")
+router.register("solve-runs", solve_runs.SolveRunViewSet, basename="solverun")
+router.register("plans", solve_runs.PlanViewSet, basename="plan")
+
+urlpatterns = [
+    path("rules/", catalogue.PlanningRulesView.as_view(), name="planning-rules"),
+    *router.urls,
+]

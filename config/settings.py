@@ -146,6 +146,7 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Catalogue of venues, hotels and events; solve runs; published plans.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "ENUM_NAME_OVERRIDES": {"CategoryEnum": "events.models.CATEGORY_CHOICES"},
 }
 
 # Solve runs go to Celery when a broker is configured, else to a background thread.

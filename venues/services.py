@@ -130,6 +130,16 @@ def venue_update(
 
 
 @transaction.atomic
+def venue_delete(*, venue: Venue) -> None:
+    """Delete a venue no event is restricted to (pins and plans protect it in the database)."""
+    if restricted := sorted(venue.allowed_events.values_list("pk", flat=True)):
+        raise ValidationError(
+            f"{venue.pk} is an allowed venue of {', '.join(restricted)}; change those first."
+        )
+    venue.delete()
+
+
+@transaction.atomic
 def hotel_create(*, id: str, reduced: Iterable[Mapping[str, Any]] = (), **fields: Any) -> Hotel:
     return hotel_update(hotel=Hotel(id=id), reduced=reduced, **fields)
 

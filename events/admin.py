@@ -1,0 +1,174 @@
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+
+from events import selectors, services, validation
+from events.models import Blackout, Event, PlanningRules, Target
+
+
+class EventYearFilter(admin.SimpleListFilter):
+    title = "year"
+    parameter_name = "year"
+
+    def lookups(self, request, model_admin):
+        years = {
+            day.year
+            for field in ("window_start", "window_end", "pinned_start")
+            for day in Event.objects.dates(field, "year")
+        }
+        return [(year, year) for year in sorted(years)]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return selectors.event_list_in_year(year=int(self.value()), events=queryset)
+        return queryset
+
+
+class EventAdminForm(forms.ModelForm):
+    """The admin builds the fields from the fieldsets; this adds the many-to-many checks."""
+
+    def clean(self):
+        cleaned = super().clean()
+        # Model.clean() cannot see the many-to-many values being saved; check them here.
+        errors = validation.requirement_errors(
+            self.instance,
+            required_features=[f.pk for f in cleaned.get("required_features", [])],
+            allowed_venues=[v.pk for v in cleaned.get("allowed_venues", [])],
+        )
+        for field, field_messages in errors.items():
+            for message in field_messages:
+                self.add_error(field if field in self.fields else None, message)
+        return cleaned
+
+
+@admin.register(Event)
+class EventAdmin(admin.ModelAdmin):
+    form = EventAdminForm
+    list_display = [
+        "id",
+        "name_zh",
+        "name_en",
+        "category",
+        "international",
+        "status",
+        "window_start",
+        "window_end",
+        "pinned_venue",
+        "pinned_start",
+    ]
+    list_filter = ["category", "international", "status", EventYearFilter, "mandatory"]
+    search_fields = ["id", "name_zh", "name_en", "organiser"]
+    filter_horizontal = ["required_features", "allowed_venues"]
+    # The lifecycle moves through the actions (the services), never by hand.
+    readonly_fields = ["status", "pinned_venue", "pinned_start", "previous_venue", "previous_start"]
+    actions = ["confirm_where_placed", "cancel"]
+    fieldsets = [
+        (None, {"fields": ["id", ("name_zh", "name_en"), "category", "international"]}),
+        (
+            "Days",
+            {
+                "fields": [
+                    ("duration_days", "setup_days", "teardown_days"),
+                    ("window_start", "window_end", "preferred_start"),
+                    ("start_time", "end_time"),
+                ]
+            },
+        ),
+        (
+            "Size and venue",
+            {
+                "fields": [
+                    ("attendance", "area_m2", "exclusive"),
+                    "required_features",
+                    "allowed_venues",
+                ]
+            },
+        ),
+        (
+            "Hotel rooms",
+            {
+                "fields": [
+                    ("hotel_rooms_per_night", "hotel_min_stars", "hotel_max_distance_km"),
+                    ("hotel_nights_before", "hotel_nights_after"),
+                ]
+            },
+        ),
+        ("Planning", {"fields": [("value", "mandatory")]}),
+        (
+            "Lifecycle",
+            {
+                "fields": [
+                    "status",
+                    ("pinned_venue", "pinned_start"),
+                    ("previous_venue", "previous_start"),
+                ]
+            },
+        ),
+        (
+            "Description",
+            {"fields": ["organiser", ("description_zh", "description_en")]},
+        ),
+    ]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*self.readonly_fields, "id"] if obj else self.readonly_fields
+
+    def _each(self, request, queryset, change, done: str) -> None:
+        changed = 0
+        for event in queryset:
+            try:
+                change(event)
+            except ValidationError as refused:
+                self.message_user(
+                    request, f"{event.pk}: {' '.join(refused.messages)}", messages.ERROR
+                )
+            else:
+                changed += 1
+        if changed:
+            self.message_user(request, f"{changed} event(s) {done}.", messages.SUCCESS)
+
+    @admin.action(description="Confirm where the published plan placed them")
+    def confirm_where_placed(self, request, queryset):
+        def confirm(event: Event) -> None:
+            if event.previous_venue_id is None:
+                raise ValidationError(
+                    "no published placement to confirm; use the API with a venue."
+                )
+            services.event_confirm(
+                event=event, venue=event.previous_venue, start=event.previous_start
+            )
+
+        self._each(request, queryset, confirm, "confirmed")
+
+    @admin.action(description="Cancel")
+    def cancel(self, request, queryset):
+        self._each(request, queryset, lambda event: services.event_cancel(event=event), "cancelled")
+
+
+@admin.register(Target)
+class TargetAdmin(admin.ModelAdmin):
+    list_display = ["year", "category", "international", "min_count"]
+    list_filter = ["year", "category", "international"]
+
+
+@admin.register(Blackout)
+class BlackoutAdmin(admin.ModelAdmin):
+    list_display = ["start", "end", "categories", "reason_zh", "reason_en"]
+    search_fields = ["reason_zh", "reason_en"]
+    date_hierarchy = "start"
+
+
+@admin.register(PlanningRules)
+class PlanningRulesAdmin(admin.ModelAdmin):
+    list_display = [
+        "__str__",
+        "min_gap_sports_days",
+        "major_attendance_at_least",
+        "major_max_events",
+    ]
+
+    def has_add_permission(self, request):
+        return not PlanningRules.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False
