@@ -1,0 +1,67 @@
+"""Admin for plans (with the publish action), published versions and staff feed tokens.
+
+Published versions are read-only here as everywhere: the admin lists and
+shows them but cannot change or delete them.
+"""
+
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from scheduler.models import FeedToken, Plan, ScheduleVersion
+from scheduler.publishing import feed_token_rotate, plan_publish
+
+
+@admin.register(Plan)
+class PlanAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "solver_status", "targets_met", "objective", "created_at"]
+    list_filter = ["solver_status", "targets_met"]
+    readonly_fields = [f.name for f in Plan._meta.fields]
+    actions = ["publish"]
+
+    @admin.action(description="Publish as the next schedule version")
+    def publish(self, request: HttpRequest, queryset: QuerySet[Plan]) -> None:
+        if queryset.count() != 1:
+            self.message_user(request, "Choose exactly one plan to publish.", messages.ERROR)
+            return
+        try:
+            version = plan_publish(plan=queryset.get(), comment="", user=request.user)
+        except ValidationError as error:
+            self.message_user(request, " ".join(error.messages), messages.ERROR)
+            return
+        self.message_user(request, f"Published as schedule version {version.number}.")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+
+@admin.register(ScheduleVersion)
+class ScheduleVersionAdmin(admin.ModelAdmin):
+    list_display = ["number", "published_at", "published_by", "comment"]
+    readonly_fields = ["number", "plan", "comment", "published_at", "published_by", "changelog"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+
+@admin.register(FeedToken)
+class FeedTokenAdmin(admin.ModelAdmin):
+    list_display = ["user", "created"]
+    readonly_fields = ["user", "token", "created"]
+    actions = ["rotate"]
+
+    @admin.action(description="Replace the secret (old feed URLs stop working)")
+    def rotate(self, request: HttpRequest, queryset: QuerySet[FeedToken]) -> None:
+        for token in queryset.select_related("user"):
+            feed_token_rotate(user=token.user)
+        self.message_user(request, f"Replaced {queryset.count()} secret(s).")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
