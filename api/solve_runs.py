@@ -8,6 +8,7 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from api.schedule_versions import PlanPublishMixin
 from scheduler.models import Placement, Plan, RoomBlock, SolveRun
 from scheduler.services import solve_run_create, solve_run_dispatch, solve_runs_fail_stale
 
@@ -185,8 +186,11 @@ class PlanDetailSerializer(PlanSerializer):
 
 
 @extend_schema(tags=["plans"])
-class PlanViewSet(viewsets.ReadOnlyModelViewSet):
-    """Plans the solver produced, with their placements and hotel room blocks."""
+class PlanViewSet(PlanPublishMixin, viewsets.ReadOnlyModelViewSet):
+    """Plans the solver produced, with their placements and hotel room blocks.
+
+    ``POST plans/{id}/publish/`` publishes one as the next schedule version.
+    """
 
     filterset_fields = ["solver_status", "targets_met"]
     ordering_fields = ["created_at", "objective"]

@@ -1,12 +1,14 @@
-"""`manage.py solve --start DATE --end DATE`: solve the catalogue in this process."""
+"""`manage.py solve --start DATE --end DATE [--publish --comment TEXT]`: solve in this process."""
 
 import datetime as dt
 import sys
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from scheduler.models import SolveRun
+from scheduler.models import Plan, SolveRun
 from scheduler.progress import progress_line
+from scheduler.publishing import plan_publish
 from scheduler.services import solve_run_create, solve_run_execute
 
 
@@ -26,6 +28,10 @@ class Command(BaseCommand):
         parser.add_argument("--time-limit", type=float, default=None, help="seconds")
         parser.add_argument("--workers", type=int, default=None)
         parser.add_argument("--seed", type=int, default=0)
+        parser.add_argument(
+            "--publish", action="store_true", help="publish the plan as the next schedule version"
+        )
+        parser.add_argument("--comment", default="", help="comment of the published version")
 
     def handle(self, *args, **options) -> None:
         start, end = iso_date(options["start"]), iso_date(options["end"])
@@ -43,6 +49,18 @@ class Command(BaseCommand):
         if run.status == SolveRun.Status.FAILED:
             raise CommandError(f"solve failed: {run.error}")
         self._report(run)
+        if options["publish"]:
+            self._publish(run, options["comment"])
+
+    def _publish(self, run: SolveRun, comment: str) -> None:
+        plan = Plan.objects.filter(solve_run=run).first()
+        if plan is None:
+            raise CommandError("--publish: the run produced no plan")
+        try:
+            version = plan_publish(plan=plan, comment=comment)
+        except ValidationError as error:
+            raise CommandError(f"--publish: {' '.join(error.messages)}") from None
+        self.stdout.write(f"published as schedule version {version.number}")
 
     def _echo(self, progress) -> None:
         end = "\r" if sys.stderr.isatty() else "\n"
