@@ -97,7 +97,8 @@ class Event(BilingualName):
                 name="event_window_end_gte_start",
             ),
             models.CheckConstraint(
-                condition=Q(hotel_rooms_per_night__gt=0)
+                # isnull=False too: NULL > 0 is unknown, which a CHECK lets through.
+                condition=Q(hotel_rooms_per_night__isnull=False, hotel_rooms_per_night__gt=0)
                 | Q(
                     hotel_min_stars__isnull=True,
                     hotel_max_distance_km__isnull=True,

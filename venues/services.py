@@ -43,10 +43,13 @@ def rows_replace(
     and the importer report.
     """
     parent_field = parent._meta.get_field(relation).field.name
+    new_rows = [row_model(**{parent_field: parent}, **fields) for fields in rows]
+    current_rows = list(getattr(parent, relation).all())
+    if [_values(row) for row in current_rows] == [_values(row) for row in new_rows]:
+        return  # unchanged: keep the rows (and their ids) as they are
     getattr(parent, relation).all().delete()
     errors: Errors = {}
-    for index, fields in enumerate(rows):
-        row = row_model(**{parent_field: parent}, **fields)
+    for index, row in enumerate(new_rows):
         try:
             row.full_clean()
         except ValidationError as invalid:
@@ -55,6 +58,10 @@ def rows_replace(
             continue
         row.save()
     raise_errors(errors)
+
+
+def _values(row: models.Model) -> tuple:
+    return tuple(getattr(row, f.attname) for f in row._meta.concrete_fields if not f.primary_key)
 
 
 @transaction.atomic

@@ -1,0 +1,72 @@
+"""The admin: every changelist, change and add page loads; lifecycle actions use the services."""
+
+import pytest
+from django.urls import reverse
+
+from events import exchange
+from events.models import Blackout, Event, PlanningRules, Target
+from tests.catalogue import factories as make
+from venues.models import Feature, Hotel, Venue
+
+pytestmark = pytest.mark.django_db
+MODELS = [Feature, Venue, Hotel, Event, Target, Blackout, PlanningRules]
+
+
+@pytest.fixture
+def catalogue():
+    exchange.catalogue_import(make.every_field_problem())
+
+
+def admin_url(model, view: str, *args) -> str:
+    return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{view}", args=args)
+
+
+@pytest.mark.parametrize("model", MODELS, ids=lambda m: m.__name__)
+def test_changelist_and_change_pages_load(admin_client, catalogue, model):
+    assert admin_client.get(admin_url(model, "changelist")).status_code == 200
+    assert admin_client.get(admin_url(model, "change", model.objects.first().pk)).status_code == 200
+
+
+@pytest.mark.parametrize("model", [m for m in MODELS if m is not PlanningRules])
+def test_add_pages_load(admin_client, model):
+    assert admin_client.get(admin_url(model, "add")).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("model", "query"),
+    [
+        (Venue, "kind__exact=stadium"),
+        (Venue, "district=Baohe&q=hall"),
+        (Hotel, "stars__exact=5"),
+        (Event, "category__exact=sports&status__exact=placed&year=2026"),
+        (Event, "q=expo"),
+        (Target, "year__exact=2026"),
+        (Blackout, "start__year=2026"),
+    ],
+)
+def test_filters_and_search(admin_client, catalogue, model, query):
+    assert admin_client.get(f"{admin_url(model, 'changelist')}?{query}").status_code == 200
+
+
+def test_event_change_is_validated_by_the_shared_rules(admin_client, catalogue):
+    event = Event.objects.get(pk="forum-2026")
+    page = admin_client.get(admin_url(Event, "change", event.pk))
+    form = page.context["adminform"].form
+    data = {name: form[name].value() for name in form.fields}
+    data = {k: ("" if v is None else v) for k, v in data.items()}
+    data.update(window_start="2026-05-10", window_end="2026-05-10")
+    response = admin_client.post(admin_url(Event, "change", event.pk), data)
+    assert response.status_code == 200
+    assert "fewer than the event" in str(response.context["adminform"].form.errors["window_end"])
+
+
+def test_confirm_and_cancel_actions(admin_client, catalogue):
+    url = admin_url(Event, "changelist")
+    admin_client.post(
+        url,
+        {"action": "confirm_where_placed", "_selected_action": ["marathon-2026", "forum-2026"]},
+    )
+    assert Event.objects.get(pk="marathon-2026").status == "confirmed"
+    assert Event.objects.get(pk="forum-2026").status == "requested", "no placement to confirm"
+    admin_client.post(url, {"action": "cancel", "_selected_action": ["forum-2026"]})
+    assert Event.objects.get(pk="forum-2026").status == "cancelled"

@@ -1,0 +1,200 @@
+"""Import and export of the exchange format: round trips, all-or-nothing, commands."""
+
+import json
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from events import exchange, services
+from events.models import Blackout, Event, PlanningRules, Target
+from scheduler.format import ProblemFormatError, read_problem, write_problem
+from tests.catalogue import factories as make
+from venues.models import Feature, Hotel, Venue, VenueUnavailability
+
+pytestmark = pytest.mark.django_db
+D = make.D
+DEMO = Path(__file__).resolve().parents[2] / "events" / "fixtures" / "hefei-demo.json"
+CATALOGUE = [Feature, Venue, VenueUnavailability, Hotel, Event, Target, Blackout, PlanningRules]
+
+
+def snapshot() -> dict:
+    """Every catalogue row, to show that a failed import changed nothing."""
+    return {model.__name__: list(model.objects.order_by("pk").values()) for model in CATALOGUE}
+
+
+def canonical(problem: dict) -> dict:
+    """A written problem with its sets sorted: the catalogue keeps no order for them."""
+    problem = json.loads(json.dumps(problem))
+    for key in ("venues", "hotels", "events"):
+        problem[key].sort(key=lambda item: item["id"])
+    for venue in problem["venues"]:
+        venue["features"] = sorted(venue["features"] or [])
+    for event in problem["events"]:
+        event["required_features"] = sorted(event["required_features"] or [])
+        if event["allowed_venues"] is not None:
+            event["allowed_venues"].sort()
+    problem["targets"].sort(key=json.dumps)
+    problem["blackouts"].sort(key=json.dumps)
+    return problem
+
+
+def test_every_field_round_trips_exactly():
+    problem = make.every_field_problem()
+    exchange.catalogue_import(problem)
+    exported = exchange.catalogue_export(
+        start=problem.horizon.start, end=problem.horizon.end, name=problem.name
+    )
+    assert exported == problem
+    original = json.loads(make.EVERY_FIELD.read_text(encoding="utf-8"))
+    assert write_problem(exported) == original
+
+
+def test_every_field_lands_in_its_column():
+    exchange.catalogue_import(make.every_field_problem())
+    expo = Event.objects.get(pk="expo-2026")
+    assert (expo.status, expo.pinned_venue_id, str(expo.pinned_start)) == (
+        "confirmed",
+        "hall.A-1",
+        "2026-09-20",
+    )
+    assert (expo.hotel_max_distance_km, expo.hotel_nights_before) == (15.5, 2)
+    assert Event.objects.get(pk="marathon-2026").status == "placed"
+    assert Event.objects.get(pk="forum-2026").status == "requested"
+    assert Blackout.objects.get(start=D(2026, 2, 15)).reason_en == "Spring Festival"
+    assert PlanningRules.objects.get().min_gap_exhibition_days == 7
+    assert Feature.objects.get(code="athletics_track").name_en == "athletics_track"
+
+
+def test_demo_round_trips():
+    problem = read_problem(json.loads(DEMO.read_text(encoding="utf-8")))
+    exchange.catalogue_import(problem)
+    exported = exchange.catalogue_export(
+        start=problem.horizon.start, end=problem.horizon.end, name=problem.name
+    )
+    assert canonical(write_problem(exported)) == canonical(write_problem(problem))
+
+
+def test_import_twice_is_an_update():
+    problem = make.every_field_problem()
+    first = exchange.catalogue_import(problem)
+    before = snapshot()
+    second = exchange.catalogue_import(problem)
+    assert snapshot() == before
+    assert first.created["events"] == second.updated["events"] == 3
+    assert "events: 0 created, 3 updated" in str(second)
+
+
+def test_export_keeps_to_the_range_and_leaves_out_cancelled_events():
+    exchange.catalogue_import(make.every_field_problem())
+    services.event_cancel(event=Event.objects.get(pk="forum-2026"))
+    autumn = exchange.catalogue_export(start=D(2026, 9, 1), end=D(2026, 9, 30))
+    assert [e.id for e in autumn.events] == ["expo-2026", "marathon-2026"]  # no window: any time
+    assert autumn.blackouts == ()
+    derived = exchange.catalogue_export()
+    assert (derived.horizon.start, derived.horizon.end) == (D(2026, 1, 1), D(2026, 12, 31))
+    assert [t.year for t in exchange.catalogue_export(start=D(2027, 1, 1)).targets] == []
+
+
+def test_domain_errors_are_reported_by_pointer_and_nothing_is_written():
+    make.venue("existing")
+    before = snapshot()
+    data = json.loads(make.EVERY_FIELD.read_text(encoding="utf-8"))
+    data["events"][1]["window"] = {"start": "2026-05-10", "end": "2026-05-10"}
+    data["events"][0]["attendance"] = 40000
+    data["events"][0]["hotel"] = None
+    data["hotels"][1]["stars"] = 6
+    with pytest.raises(ProblemFormatError) as failed:
+        exchange.catalogue_import(read_problem(data))
+    pointers = {issue.pointer for issue in failed.value.issues}
+    assert pointers == {
+        "/events/1/window/end",
+        "/events/0/pinned/venue",
+        "/hotels/1/stars",
+    }
+    assert snapshot() == before
+
+
+def test_a_crash_in_the_middle_rolls_everything_back(monkeypatch):
+    before = snapshot()
+
+    def crash(**fields):
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr(services, "target_create", crash)
+    with pytest.raises(RuntimeError):
+        exchange.catalogue_import(make.every_field_problem())
+    assert snapshot() == before
+
+
+def test_a_different_timezone_is_refused():
+    data = json.loads(make.EVERY_FIELD.read_text(encoding="utf-8"))
+    data["timezone"] = "Europe/Paris"
+    with pytest.raises(ProblemFormatError) as failed:
+        exchange.catalogue_import(read_problem(data))
+    assert [issue.pointer for issue in failed.value.issues] == ["/timezone"]
+
+
+# --- commands -----------------------------------------------------------------------------
+
+
+def test_import_and_export_commands(tmp_path):
+    out = StringIO()
+    call_command("import_problem", str(make.EVERY_FIELD), stdout=out)
+    assert "events: 3 created" in out.getvalue()
+    target = tmp_path / "out.json"
+    call_command(
+        "export_problem",
+        "--start=2026-01-01",
+        "--end=2026-12-31",
+        "--name=Every field of the format",
+        f"-o{target}",
+        stderr=StringIO(),
+    )
+    assert json.loads(target.read_text(encoding="utf-8")) == json.loads(
+        make.EVERY_FIELD.read_text(encoding="utf-8")
+    )
+
+
+@pytest.mark.parametrize(
+    ("breakage", "line"),
+    [
+        (lambda d: d["venues"][0].pop("capacity"), "/venues/0/capacity: "),
+        (lambda d: d["events"][2].update(duration_days=0), "/events/2/duration_days: "),
+        (lambda d: d["events"][0]["window"].update(end="2026-09-02"), "/events/0/window/end: "),
+        (lambda d: d["events"][0].update(allowed_venues=["nowhere"]), "/events/0/allowed_venues/0"),
+    ],
+)
+def test_a_broken_file_exits_2_with_pointers_and_changes_nothing(tmp_path, breakage, line):
+    make.venue()
+    before = snapshot()
+    data = json.loads(make.EVERY_FIELD.read_text(encoding="utf-8"))
+    breakage(data)
+    broken = tmp_path / "broken.json"
+    broken.write_text(json.dumps(data), encoding="utf-8")
+    err = StringIO()
+    with pytest.raises(CommandError) as failed:
+        call_command("import_problem", str(broken), stderr=err)
+    assert failed.value.returncode == 2
+    assert any(row.startswith(line) for row in err.getvalue().splitlines()), err.getvalue()
+    assert snapshot() == before
+
+
+def test_not_json_exits_2(tmp_path):
+    broken = tmp_path / "broken.json"
+    broken.write_text("{", encoding="utf-8")
+    err = StringIO()
+    with pytest.raises(CommandError) as failed:
+        call_command("import_problem", str(broken), stderr=err)
+    assert failed.value.returncode == 2
+    assert "not valid JSON" in err.getvalue()
+
+
+def test_load_demo_is_idempotent():
+    call_command("load_demo", stdout=StringIO())
+    first = snapshot()
+    call_command("load_demo", stdout=StringIO())
+    assert snapshot() == first
+    assert Feature.objects.get(code="plenary_hall").name_zh
+    assert Event.objects.count() == len(json.loads(DEMO.read_text(encoding="utf-8"))["events"])

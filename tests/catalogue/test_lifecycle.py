@@ -1,0 +1,90 @@
+"""Event lifecycle: requested -> placed -> confirmed -> cancelled, through the services only."""
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from events import services
+from events.models import Event
+from tests.catalogue import factories as make
+
+pytestmark = pytest.mark.django_db
+D = make.D
+
+
+def test_place_then_confirm_then_cancel():
+    expo, event = make.venue(), make.event()
+    assert event.status == Event.Status.REQUESTED
+    event = services.event_place(event=event, venue=expo, start=D(2026, 9, 10))
+    assert (event.status, event.previous_venue_id, event.previous_start) == (
+        "placed",
+        "expo",
+        D(2026, 9, 10),
+    )
+    event = services.event_confirm(event=event, venue=expo, start=D(2026, 9, 20))
+    assert (event.status, event.pinned_venue_id, event.pinned_start) == (
+        "confirmed",
+        "expo",
+        D(2026, 9, 20),
+    )
+    event = services.event_cancel(event=event)
+    event.refresh_from_db()
+    assert event.status == "cancelled"
+    assert event.pinned_venue_id == "expo", "a cancelled contract stays on record"
+
+
+@pytest.mark.parametrize(
+    ("status", "transition"),
+    [
+        ("confirmed", "place"),
+        ("confirmed", "confirm"),
+        ("cancelled", "place"),
+        ("cancelled", "confirm"),
+        ("cancelled", "cancel"),
+    ],
+)
+def test_illegal_transitions_are_refused(status, transition):
+    expo, event = make.venue(), make.event()
+    if status == "confirmed":
+        services.event_confirm(event=event, venue=expo, start=D(2026, 9, 20))
+    else:
+        services.event_cancel(event=event)
+    with pytest.raises(ValidationError) as refused:
+        if transition == "cancel":
+            services.event_cancel(event=event)
+        else:
+            getattr(services, f"event_{transition}")(event=event, venue=expo, start=D(2026, 9, 1))
+    assert "status" in refused.value.message_dict
+    event.refresh_from_db()
+    assert event.status == status
+
+
+def test_confirm_refuses_a_venue_that_cannot_host():
+    small = make.venue("small", capacity=100, area_m2=100, features=[])
+    event = make.event(required_features=[make.feature("plenary_hall")])
+    with pytest.raises(ValidationError) as refused:
+        services.event_confirm(event=event, venue=small, start=D(2026, 9, 20))
+    message = " ".join(refused.value.message_dict["pinned_venue"])
+    assert "holds 100 people" in message
+    assert "100 m2" in message
+    assert "plenary_hall" in message
+    event.refresh_from_db()
+    assert event.status == "requested"
+
+
+def test_confirm_outside_the_window_or_in_a_closure_names_the_start():
+    expo = make.venue(unavailable=[{"start": D(2026, 9, 18), "end": D(2026, 9, 19)}])
+    event = make.event()
+    with pytest.raises(ValidationError) as refused:
+        services.event_confirm(event=event, venue=expo, start=D(2026, 10, 30))
+    assert "leave the window" in refused.value.message_dict["pinned_start"][0]
+    with pytest.raises(ValidationError) as refused:
+        services.event_confirm(event=event, venue=expo, start=D(2026, 9, 20))
+    assert "unavailable 2026-09-18..2026-09-19" in refused.value.message_dict["pinned_start"][0]
+
+
+def test_confirm_refuses_a_venue_outside_allowed_venues():
+    expo, other = make.venue(), make.venue("other")
+    event = make.event(allowed_venues=[other])
+    with pytest.raises(ValidationError) as refused:
+        services.event_confirm(event=event, venue=expo, start=D(2026, 9, 20))
+    assert "allowed venues" in refused.value.message_dict["pinned_venue"][0]
