@@ -86,8 +86,8 @@ def _placement(problem: Problem, solution: Solution, assignments) -> list[Violat
             kind = "pinned" if event.pinned else "mandatory"
             found.append(Violation("1", f"{kind} event {event.id} is not placed"))
         pinned = event.pinned
-        moved = pinned is not None and (a.venue, a.start) != (pinned.venue, pinned.start)
-        if a is not None and moved:
+        placement = None if a is None else (a.venue, a.start)
+        if pinned is not None and placement not in (None, (pinned.venue, pinned.start)):
             found.append(Violation("1", f"{event.id} is not where it is pinned"))
     if solution.status == "INFEASIBLE" and not solution.diagnosis:
         found.append(Violation("diagnosis", "status INFEASIBLE without a diagnosis"))

@@ -28,14 +28,15 @@ def build_model(
 ) -> PlanModel:
     """The CP-SAT model of ``problem``.
 
-    ``required`` events must be placed (pins, mandatory events). With
+    ``required`` events must be placed (pins, mandatory events; see
+    ``placement.add_musts`` for how). With
     ``explain`` the model has no objective; ``required`` events and targets
     become assumption literals (``plan.must``, ``plan.target_met``) for a
     conflict search. ``relax`` names rule families from RELAXABLE to leave out.
     """
     plan = PlanModel(problem, options)
     terms = add_placement(plan)
-    add_musts(plan, set(required), as_assumptions=explain)
+    terms += add_musts(plan, set(required), as_assumptions=explain)
     if "venue_sharing" not in relax:
         add_venue_sharing(plan)
     terms += add_room_blocks(plan)

@@ -5,21 +5,20 @@ distance to at least one of e's venues). A placed event holds exactly its
 ``rooms_per_night`` over its hotels: holding more never helps, since rooms
 cost distance and capacity. Rooms in a hotel too far from a venue are tied
 to the presence literals of the venues in reach. The distance cost must use
-the chosen venue's km, so where an event's reachable venues lie at
-different distances from a hotel, its rooms there are split per venue
-(``rooms_at[e, h, v]``, zero unless v is chosen); the cost is then exact and
-linear. Each hotel's capacity is a cumulative over the events' night
-intervals with the rooms as variable demands; reduced nights are fixed
-intervals that eat the difference.
+the chosen venue's km (see ``_distance_cost``). Each hotel's capacity is a
+cumulative over the events' night intervals with the rooms as variable
+demands; reduced nights are fixed intervals that eat the difference.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 
+from ortools.sat.python import cp_model
+
 from scheduler.candidates import HotelOption, nights_count
 from scheduler.days import DayIndex
-from scheduler.model.plan import PlanModel, Term
+from scheduler.model.plan import SCALE, PlanModel, Term
 from scheduler.problem import Event, Hotel
 
 
@@ -32,8 +31,10 @@ def add_room_blocks(plan: PlanModel) -> list[Term]:
         if nights_count(event) == 0 or not options.hotels:
             continue
         _add_nights(plan, event)
-        rooms = [_add_hotel_rooms(plan, event, option, weight, terms) for option in options.hotels]
+        rooms = [_add_hotel_rooms(plan, event, option) for option in options.hotels]
         plan.model.add(sum(rooms) == event.hotel.rooms_per_night * plan.placed[event.id])
+        if weight:
+            terms += _distance_cost(plan, event, weight)
     return terms
 
 
@@ -47,32 +48,51 @@ def _add_nights(plan: PlanModel, event: Event) -> None:
     )
 
 
-def _add_hotel_rooms(
-    plan: PlanModel, event: Event, option: HotelOption, weight: float, terms: list[Term]
-):
-    """The rooms variable of (event, hotel), tied to the venues it may serve."""
-    model, hotel = plan.model, option.hotel
-    most = min(event.hotel.rooms_per_night, hotel.block_rooms)
-    rooms = model.new_int_var(0, most, f"rooms[{event.id},{hotel.id}]")
-    plan.rooms[event.id, hotel.id] = rooms
-    nights = nights_count(event)
-    venues = [v for v in plan.options[event.id].starts if v in option.km]
-    distances = {option.km[v] or 0.0 for v in venues}
-    if len(distances) == 1 or weight == 0:
-        if len(venues) < len(plan.options[event.id].starts):
-            reach = sum(plan.present[event.id, v] for v in venues)
-            model.add(rooms <= most * reach)
-        terms.append(Term(rooms, -weight * nights * distances.pop()))
-        return rooms
-    split = []
-    for venue_id in venues:
-        at_venue = model.new_int_var(0, most, f"rooms[{event.id},{hotel.id},{venue_id}]")
-        model.add(at_venue <= most * plan.present[event.id, venue_id])
-        plan.rooms_at[event.id, hotel.id, venue_id] = at_venue
-        terms.append(Term(at_venue, -weight * nights * (option.km[venue_id] or 0.0)))
-        split.append(at_venue)
-    model.add(rooms == sum(split))
+def _add_hotel_rooms(plan: PlanModel, event: Event, option: HotelOption) -> cp_model.IntVar:
+    """The rooms of (event, hotel), zero unless the chosen venue is within reach."""
+    most = min(event.hotel.rooms_per_night, option.hotel.block_rooms)
+    rooms = plan.model.new_int_var(0, most, f"rooms[{event.id},{option.hotel.id}]")
+    plan.rooms[event.id, option.hotel.id] = rooms
+    venues = plan.options[event.id].starts
+    reach = [v for v in venues if v in option.km]
+    if len(reach) < len(venues):
+        plan.model.add(rooms <= most * sum(plan.present[event.id, v] for v in reach))
     return rooms
+
+
+def _distance_cost(plan: PlanModel, event: Event, weight: float) -> list[Term]:
+    """Room-nights times km to the chosen venue, exact.
+
+    Where the price of a room in each hotel is the same whichever venue is
+    chosen, it is a plain linear term. Otherwise one cost variable per event
+    is bounded below by the price at each venue, enforced by that venue's
+    presence; it is minimised, so at the chosen venue it is that price.
+    Hotels out of reach of a venue hold no rooms when it is chosen.
+    """
+    options = plan.options[event.id]
+    nights = nights_count(event)
+    price = {
+        venue_id: {
+            o.hotel.id: weight * nights * (o.km[venue_id] or 0.0)
+            for o in options.hotels
+            if venue_id in o.km
+        }
+        for venue_id in options.starts
+    }
+    prices = list(price.values())
+    if all(p == prices[0] for p in prices):
+        return [Term(plan.rooms[event.id, h], -p) for h, p in prices[0].items()]
+    scaled = {
+        v: {h: round(p * SCALE) for h, p in by_hotel.items()} for v, by_hotel in price.items()
+    }
+    dearest = max((p for by_hotel in scaled.values() for p in by_hotel.values()), default=0)
+    cost = plan.model.new_int_var(
+        0, dearest * event.hotel.rooms_per_night, f"hotel_cost[{event.id}]"
+    )
+    for venue_id, by_hotel in scaled.items():
+        at_venue = sum(p * plan.rooms[event.id, h] for h, p in by_hotel.items())
+        plan.model.add(cost >= at_venue).only_enforce_if(plan.present[event.id, venue_id])
+    return [Term(cost, -1 / SCALE)]
 
 
 def add_hotel_capacity(plan: PlanModel) -> None:

@@ -6,7 +6,13 @@ from scheduler.model.plan import SCALE, PlanModel, Term
 
 
 def add_preference(plan: PlanModel) -> list[Term]:
-    """``preference_per_day`` per day between a placed event's start and its preferred start."""
+    """``preference_per_day`` per day between a placed event's start and its preferred start.
+
+    Besides the two inequalities that define the deviation, the closest legal
+    start at each venue bounds it from below through the presence literals:
+    a cut the LP relaxation sees, where it cannot see the holes that
+    blackouts and closures leave in the start domains.
+    """
     weight = plan.problem.effective_rules.effective_weights.preference_per_day
     terms = []
     for event in plan.events:
@@ -14,12 +20,21 @@ def add_preference(plan: PlanModel) -> list[Term]:
             continue
         preferred = plan.days.index(event.preferred_start)
         start, placed = plan.start[event.id], plan.placed[event.id]
-        domain = plan.options[event.id].starts.values()
-        farthest = max(abs(day - preferred) for days in domain for day in days)
+        closest = {
+            venue_id: min(abs(day - preferred) for day in days)
+            for venue_id, days in plan.options[event.id].starts.items()
+        }
+        farthest = max(
+            abs(d - preferred) for days in plan.options[event.id].starts.values() for d in days
+        )
         deviation = plan.model.new_int_var(0, farthest, f"deviation[{event.id}]")
         # Only enforced when placed: an event left out has no start to be late with.
         plan.model.add(deviation >= start - preferred).only_enforce_if(placed)
         plan.model.add(deviation >= preferred - start).only_enforce_if(placed)
+        if any(closest.values()):
+            plan.model.add(
+                deviation >= sum(d * plan.present[event.id, v] for v, d in closest.items())
+            )
         terms.append(Term(deviation, -weight))
     return terms
 

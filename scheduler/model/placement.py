@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from ortools.sat.python import cp_model
 
+from scheduler.candidates import nights_count
 from scheduler.model.plan import PlanModel, Term
 
 
@@ -62,12 +63,42 @@ def _add_intervals(plan: PlanModel, event_id: str) -> None:
     )
 
 
-def add_musts(plan: PlanModel, required: set[str], *, as_assumptions: bool) -> None:
-    """Pinned and mandatory events are placed: hard, or under assumption literals to explain."""
+def add_musts(plan: PlanModel, required: set[str], *, as_assumptions: bool) -> list[Term]:
+    """Pinned and mandatory events are placed.
+
+    In the search a must is priced above everything else the plan can gain
+    (``must_weight``), not imposed: the empty plan then stays a solution, so
+    the search starts at once and improves by large neighbourhoods, and a plan
+    that cannot hold every must is still the best plan without those. Placing
+    every must is proven impossible only when that plan is OPTIMAL, or by the
+    diagnosis. To explain, each must is an assumption literal instead.
+    """
+    terms = []
+    weight = must_weight(plan)
     for event_id in sorted(required & plan.placed.keys()):
         if as_assumptions:
             must = plan.model.new_bool_var(f"must[{event_id}]")
             plan.model.add_implication(must, plan.placed[event_id])
             plan.must[event_id] = must
         else:
-            plan.model.add(plan.placed[event_id] == 1)
+            # Priced so that a plan placing every must scores its plain objective.
+            terms.append(Term(plan.placed[event_id], weight))
+            plan.constant -= weight
+    return terms
+
+
+def must_weight(plan: PlanModel) -> float:
+    """More than the whole objective can swing by all other decisions together."""
+    problem = plan.problem
+    weights = problem.effective_rules.effective_weights
+    horizon_days = problem.horizon.days
+    swing = sum(abs(e.effective_value) for e in problem.events)
+    swing += sum(abs(weights.change_penalty) for e in problem.events if e.previous)
+    swing += abs(weights.target_shortfall) * sum(t.min_count for t in problem.targets)
+    swing += abs(weights.preference_per_day) * horizon_days * len(problem.events)
+    for event in plan.events:
+        km = [d or 0.0 for h in plan.options[event.id].hotels for d in h.km.values()]
+        if km:
+            room_nights = event.hotel.rooms_per_night * nights_count(event)
+            swing += abs(weights.hotel_km_per_room_night) * room_nights * max(km)
+    return float(round(swing + 1))

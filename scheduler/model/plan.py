@@ -38,7 +38,6 @@ class PlanModel:
     public: dict[str, cp_model.IntervalVar] = field(default_factory=dict)
     nights: dict[str, cp_model.IntervalVar] = field(default_factory=dict)
     rooms: dict[tuple[str, str], cp_model.IntVar] = field(default_factory=dict)
-    rooms_at: dict[tuple[str, str, str], cp_model.IntVar] = field(default_factory=dict)
     shortfall: dict[int, cp_model.IntVar] = field(default_factory=dict)
     # Assumption literals of the diagnosis: "event must be placed", "target is met".
     must: dict[str, cp_model.IntVar] = field(default_factory=dict)
