@@ -45,8 +45,9 @@ def page(request: HttpRequest, template: str, context: dict) -> HttpResponse:
         "other_lang": other,
         "switch_url": f"{request.path}?{query.urlencode()}",
         "lang_query": "" if lang == "zh" else "?lang=en",
-        "version": context.get("version", latest_version()),
     }
+    if "version" not in context:
+        context["version"] = latest_version()
     with translation.override(ical.LANGS[lang]):
         response = render(request, template, context)
     response["Content-Language"] = context["html_lang"]

@@ -32,6 +32,7 @@ from scheduler.models import FeedToken, Placement, Plan, PublishedEvent, Schedul
 from scheduler.problem import DateRange
 
 PUBLISHABLE_SOLVER_STATUSES = ("OPTIMAL", "FEASIBLE")
+PUBLISH_ATTEMPTS = 3
 CANCELLED_RETENTION = dt.timedelta(days=90)
 """How long a cancelled event stays in the feeds after its cancellation or its last day."""
 
@@ -262,17 +263,17 @@ def plan_publish(
             f"Only a plan of a succeeded solve run with status OPTIMAL or FEASIBLE can be "
             f"published; this run is {run.status} with solver status {plan.solver_status or '-'}."
         )
-    try:
-        with transaction.atomic():
-            return _publish(plan=plan, comment=comment, user=user)
-    except IntegrityError:
-        # Someone published at the same moment: this plan (return theirs) or another.
-        existing = ScheduleVersion.objects.filter(plan=plan).first()
-        if existing is not None:
-            return existing
-        raise PublishError(
-            "Another schedule version was published at the same time; try again."
-        ) from None
+    for _attempt in range(PUBLISH_ATTEMPTS):
+        try:
+            with transaction.atomic():
+                return _publish(plan=plan, comment=comment, user=user)
+        except IntegrityError:
+            # Someone published at the same moment. The unique plan and number are
+            # the lock: theirs if it was this plan, else build again on their version.
+            existing = ScheduleVersion.objects.filter(plan=plan).first()
+            if existing is not None:
+                return existing
+    raise PublishError("Other schedule versions were being published at the same time; try again.")
 
 
 def _publish(*, plan: Plan, comment: str, user: AbstractBaseUser | None) -> ScheduleVersion:

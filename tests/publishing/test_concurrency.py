@@ -1,0 +1,56 @@
+"""Publishing from two places at once: never two versions of one plan, never a gap."""
+
+import threading
+
+import pytest
+from django.db import connection
+
+from scheduler.models import ScheduleVersion
+from scheduler.publishing import plan_publish
+from tests.publishing import factories as f
+
+D = f.D
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+
+def publish_together(plans) -> list:
+    """The versions returned by publishing each plan in its own thread, all at once."""
+    barrier = threading.Barrier(len(plans))
+    results: list = [None] * len(plans)
+
+    def publish(index: int) -> None:
+        try:
+            barrier.wait()
+            results[index] = plan_publish(plan=plans[index], comment=f"thread {index}")
+        except Exception as error:  # reported by the test
+            results[index] = error
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=publish, args=(i,)) for i in range(len(plans))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    return results
+
+
+def test_the_same_plan_published_twice_at_once_makes_one_version():
+    plan = f.plan([(f.event("wmc"), f.venue(), D(2026, 9, 20), D(2026, 9, 23))])
+    first, second = publish_together([plan, plan])
+    assert isinstance(first, ScheduleVersion) and isinstance(second, ScheduleVersion)
+    assert first.pk == second.pk
+    assert ScheduleVersion.objects.count() == 1
+
+
+def test_two_plans_published_at_once_become_versions_one_and_two():
+    venue = f.venue()
+    plans = [
+        f.plan([(f.event(code), venue, D(2026, 9, 20), D(2026, 9, 23))]) for code in ("a", "b")
+    ]
+    results = publish_together(plans)
+    assert all(isinstance(r, ScheduleVersion) for r in results), results
+    assert sorted(v.number for v in results) == [1, 2]
+    second = ScheduleVersion.objects.get(number=2)
+    assert second.changelog["previous_version"] == 1
+    assert len(second.changelog["added"]) == 1 and len(second.changelog["cancelled"]) == 1
