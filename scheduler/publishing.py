@@ -28,6 +28,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from events.models import Event
+from events.services import event_place
 from scheduler.models import FeedToken, Placement, Plan, PublishedEvent, ScheduleVersion
 from scheduler.problem import DateRange
 
@@ -280,7 +281,7 @@ def _publish(*, plan: Plan, comment: str, user: AbstractBaseUser | None) -> Sche
     now = timezone.now()
     latest = latest_version()
     previous = {pe.event_code: pe for pe in latest.events.all()} if latest else {}
-    placements = plan.placements.select_related("event", "venue")
+    placements = list(plan.placements.select_related("event", "venue"))
     current = {
         p.event_id: facts_from_placement(p)
         for p in placements
@@ -311,6 +312,11 @@ def _publish(*, plan: Plan, comment: str, user: AbstractBaseUser | None) -> Sche
         changelog={"previous_version": latest.number if latest else None, **changelog},
     )
     PublishedEvent.objects.bulk_create(PublishedEvent(version=version, **row) for row in rows)
+    # The published placement becomes each open event's "previous" one, which the
+    # solver is then penalised for moving; contracted and cancelled events keep theirs.
+    for placement in placements:
+        if placement.event.status in (Event.Status.REQUESTED, Event.Status.PLACED):
+            event_place(event=placement.event, venue=placement.venue, start=placement.start)
     return version
 
 

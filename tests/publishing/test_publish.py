@@ -52,6 +52,19 @@ def test_first_version_freezes_the_public_facts(city):
     assert snapshot(version)["wmc"].name_zh == "wmc 博览会"
 
 
+def test_publishing_places_the_plans_open_events(city):
+    Event.objects.filter(pk="run").update(status=Event.Status.CANCELLED)
+    plan_publish(plan=city["plan"], comment="")
+    wmc = Event.objects.get(pk="wmc")
+    assert (wmc.status, wmc.previous_venue_id, wmc.previous_start) == (
+        "placed",
+        "expo",
+        D(2026, 9, 20),
+    )
+    run = Event.objects.get(pk="run")
+    assert (run.status, run.previous_venue_id) == ("cancelled", None)
+
+
 def test_publishing_the_same_plan_again_returns_its_version(city):
     first = plan_publish(plan=city["plan"], comment="one")
     again = plan_publish(plan=city["plan"], comment="retry")
