@@ -25,10 +25,10 @@ from scheduler.problem import (
     Problem,
     RoomBlock,
     Solution,
-    TargetResult,
     Unplaced,
     Venue,
 )
+from scheduler.solve import plan_objective, target_results
 
 
 @dataclass
@@ -275,55 +275,3 @@ def _place(problem: Problem, diary: _Diary, event: Event) -> Assignment | str:
                     rooms=tuple(blocks),
                 )
     return "every suitable venue and day was already taken when its request arrived"
-
-
-def target_results(problem: Problem, assignments: Sequence[Assignment]) -> list[TargetResult]:
-    """How far the plan goes towards each target (rule 10)."""
-    placed = [(problem.event(a.event), a.start) for a in assignments]
-    results = []
-    for target in problem.targets:
-        achieved = sum(
-            1 for event, start in placed if start.year == target.year and target.counts(event)
-        )
-        results.append(
-            TargetResult(
-                year=target.year,
-                category=target.category,
-                min_count=target.min_count,
-                achieved=achieved,
-                met=achieved >= target.min_count,
-                international=target.international,
-            )
-        )
-    return results
-
-
-def plan_objective(
-    problem: Problem, assignments: Sequence[Assignment], targets: Sequence[TargetResult]
-) -> float:
-    """The spec's objective for a plan, so baseline and solver are priced alike."""
-    weights = problem.effective_rules.effective_weights
-    by_event = {a.event: a for a in assignments}
-    total = 0.0
-    for event in problem.events:
-        assignment = by_event.get(event.id)
-        if event.previous is not None and (
-            assignment is None
-            or (assignment.venue, assignment.start) != (event.previous.venue, event.previous.start)
-        ):
-            total -= weights.change_penalty
-        if assignment is None:
-            continue
-        total += event.effective_value
-        if event.preferred_start is not None:
-            total -= weights.preference_per_day * abs(
-                (assignment.start - event.preferred_start).days
-            )
-        venue = problem.venue(assignment.venue)
-        for block in assignment.rooms:
-            hotel = problem.hotel(block.hotel)
-            km = haversine_km(venue.location, hotel.location) if venue.location else 0.0
-            nights = (block.last_night - block.first_night).days + 1
-            total -= weights.hotel_km_per_room_night * block.rooms_per_night * nights * km
-    shortfall = sum(max(0, t.min_count - t.achieved) for t in targets)
-    return total - weights.target_shortfall * shortfall

@@ -7,6 +7,7 @@ import pytest
 from benchmarks.baseline import fcfs_schedule
 from benchmarks.generate import generate
 from benchmarks.instances import DEMO_PATH
+from scheduler.checker import check
 from scheduler.format import load_problem
 from scheduler.problem import (
     DateRange,
@@ -20,13 +21,7 @@ from scheduler.problem import (
     Target,
     Venue,
 )
-
-
-@pytest.fixture
-def check():
-    """The independent checker (skips until it exists)."""
-    return pytest.importorskip("scheduler.checker").check
-
+from scheduler.solve import solve
 
 D = dt.date.fromisoformat
 STADIUM = Venue(
@@ -72,7 +67,7 @@ def crafted_problem() -> Problem:
 @pytest.mark.parametrize(
     "problem", [generate("small"), load_problem(DEMO_PATH)], ids=["small", "hefei-demo"]
 )
-def test_baseline_plans_pass_the_checker(problem, check):
+def test_baseline_plans_pass_the_checker(problem):
     plan = fcfs_schedule(problem)
     assert plan.status == "FEASIBLE"
     assert check(problem, plan) == []
@@ -132,8 +127,7 @@ def test_baseline_takes_rooms_within_reduced_blocks():
     assert starts == [D("2027-10-03"), D("2027-10-05")]
 
 
-def test_fcfs_misses_a_target_that_the_solver_meets(check):
-    solve = pytest.importorskip("scheduler.solve").solve
+def test_fcfs_misses_a_target_that_the_solver_meets():
     problem = crafted_problem()
 
     diary = fcfs_schedule(problem)
