@@ -98,9 +98,10 @@ def last_modified(request: HttpRequest, *args, **kwargs):
     return version.published_at if version else None
 
 
-def calendar_response(body: bytes, filename: str, *, private: bool) -> HttpResponse:
+def calendar_response(body: bytes, filename: str, *, lang: str, private: bool) -> HttpResponse:
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'inline; filename="{filename}"'
+    response["Content-Language"] = "zh-Hans" if lang == "zh" else "en"
     if private:
         patch_cache_control(response, private=True, max_age=FEED_MAX_AGE_SECONDS)
     else:
@@ -129,7 +130,7 @@ def public_feed(request: HttpRequest, **kwargs) -> HttpResponse:
     key = public_feed_key(**kwargs)
     body = cached_feed(request, key, lambda v, lang: render_public_feed(key, v, lang))
     filename = key.replace(":", "-") + ".ics"
-    return calendar_response(body, filename, private=False)
+    return calendar_response(body, filename, lang=request_lang(request), private=False)
 
 
 def staff_user_token(token: str) -> FeedToken:
@@ -152,4 +153,4 @@ def staff_feed(request: HttpRequest, token: str) -> HttpResponse:
     """/calendar/staff/<token>/occupancy.ics: venue occupancy and room blocks, for staff."""
     staff_user_token(token)
     body = cached_feed(request, "staff", lambda v, lang: ical.staff_feed(version=v, lang=lang))
-    return calendar_response(body, "occupancy.ics", private=True)
+    return calendar_response(body, "occupancy.ics", lang=request_lang(request), private=True)

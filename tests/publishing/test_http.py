@@ -29,6 +29,9 @@ def test_conditional_get_answers_304(client, published):
     first = client.get("/calendar/all.ics")
     assert first.status_code == 200
     assert first["Cache-Control"] == "public, max-age=3600"
+    assert first["Content-Language"] == "zh-Hans"
+    assert client.get("/calendar/all.ics?lang=en")["Content-Language"] == "en"
+    assert client.head("/calendar/all.ics").status_code == 200
     etag, modified = first["ETag"], first["Last-Modified"]
     assert modified == http_date(published.published_at.timestamp())
     assert client.get("/calendar/all.ics", HTTP_IF_NONE_MATCH=etag).status_code == 304
