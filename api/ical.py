@@ -62,9 +62,7 @@ def clean_text(text: str) -> str:
     boundaries, are the library's (tested in tests/publishing/test_ical.py).
     """
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return "".join(
-        ch for ch in text if ch in "\n\t" or not unicodedata.category(ch).startswith("C")
-    )
+    return "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch) != "Cc")
 
 
 def clean_line(text: str) -> str:
