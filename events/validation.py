@@ -14,7 +14,7 @@ import datetime as dt
 from collections.abc import Collection
 from typing import TYPE_CHECKING
 
-from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ObjectDoesNotExist, ValidationError
 
 from scheduler.problem import CATEGORIES, DateRange
 
@@ -219,6 +219,24 @@ def placement_errors(
     if against_start:
         errors[start_field] = against_start
     return errors
+
+
+def commitment_errors(venue: Venue) -> Errors:
+    """What a venue change breaks: confirmed events pinned there that it can no longer host."""
+    messages = []
+    for event in venue.pinned_events.filter(status="confirmed").prefetch_related(
+        "required_features", "allowed_venues"
+    ):
+        errors = merge(
+            placement_errors(event, venue, event.pinned_start),
+            venue_fit_errors(
+                venue,
+                required_features=[f.pk for f in event.required_features.all()],
+                allowed_venues=[v.pk for v in event.allowed_venues.all()],
+            ),
+        )
+        messages += [f"Confirmed event {event.pk}: {m}" for ms in errors.values() for m in ms]
+    return {NON_FIELD_ERRORS: messages} if messages else {}
 
 
 def pinned_venue(event: Event) -> Venue | None:

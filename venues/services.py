@@ -11,7 +11,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
-from events.validation import Errors, merge, raise_errors
+from events.validation import Errors, commitment_errors, merge, raise_errors
 from venues.models import Feature, Hotel, HotelReduction, Venue, VenueUnavailability
 
 
@@ -124,7 +124,10 @@ def venue_update(
     unavailable: Iterable[Mapping[str, Any]] | None = None,
     **fields: Any,
 ) -> Venue:
-    """Change a venue; ``features`` and ``unavailable``, when given, replace the old ones."""
+    """Change a venue; ``features`` and ``unavailable``, when given, replace the old ones.
+
+    Refused when a confirmed event pinned there would no longer fit.
+    """
     assign(venue, fields)
     validated_save(venue)
     if features is not None:
@@ -133,6 +136,7 @@ def venue_update(
         rows_replace(
             parent=venue, relation="unavailable", row_model=VenueUnavailability, rows=unavailable
         )
+    raise_errors(commitment_errors(venue))
     return venue
 
 

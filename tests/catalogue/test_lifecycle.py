@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from events import services
 from events.models import Event
 from tests.catalogue import factories as make
+from venues import services as venue_services
 
 pytestmark = pytest.mark.django_db
 D = make.D
@@ -88,3 +89,22 @@ def test_confirm_refuses_a_venue_outside_allowed_venues():
     with pytest.raises(ValidationError) as refused:
         services.event_confirm(event=event, venue=expo, start=D(2026, 9, 20))
     assert "allowed venues" in refused.value.message_dict["pinned_venue"][0]
+
+
+def test_a_venue_change_may_not_break_a_confirmed_event():
+    expo = make.venue()
+    event = make.event(required_features=["plenary_hall"])
+    services.event_confirm(event=event, venue=expo, start=D(2026, 9, 20))
+    with pytest.raises(ValidationError) as refused:
+        venue_services.venue_update(
+            venue=expo,
+            capacity=10,
+            features=[],
+            unavailable=[{"start": D(2026, 9, 24), "end": D(2026, 9, 30)}],
+        )
+    message = " ".join(refused.value.messages)
+    assert "Confirmed event wmc: expo holds 10 people" in message
+    assert "lacks the required features plenary_hall" in message
+    assert "unavailable 2026-09-24..2026-09-30" in message
+    expo.refresh_from_db()
+    assert (expo.capacity, expo.unavailable.count(), expo.features.count()) == (30000, 0, 2)
