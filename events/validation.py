@@ -68,8 +68,7 @@ def range_errors(
 
 
 def venue_errors(venue: Venue) -> Errors:
-    errors = name_errors(venue)
-    return merge(errors, pair_errors("lat", venue.lat, "lon", venue.lon))
+    return merge(name_errors(venue), pair_errors("lat", venue.lat, "lon", venue.lon))
 
 
 def blackout_errors(blackout: Blackout) -> Errors:
@@ -132,7 +131,7 @@ def event_errors(event: Event) -> Errors:
     if event.status == event.Status.CONFIRMED and event.pinned_venue_id is None:
         errors["pinned_venue"] = ["A confirmed event needs its contracted venue and first day."]
     venue = pinned_venue(event)
-    if venue and event.pinned_start and not errors:
+    if venue and event.pinned_start and event.duration_days and not errors:
         errors = placement_errors(
             event,
             venue,

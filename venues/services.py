@@ -48,6 +48,8 @@ def rows_replace(
     if [_values(row) for row in current_rows] == [_values(row) for row in new_rows]:
         return  # unchanged: keep the rows (and their ids) as they are
     getattr(parent, relation).all().delete()
+    # A prefetched copy of the old rows would outlive them (the API prefetches).
+    getattr(parent, "_prefetched_objects_cache", {}).pop(relation, None)
     errors: Errors = {}
     for index, row in enumerate(new_rows):
         try:

@@ -2,6 +2,7 @@
 
 import pytest
 
+from events import services
 from events.models import Event, PlanningRules
 from tests.api.conftest import errors_by_field
 from tests.catalogue import factories as make
@@ -149,8 +150,6 @@ def test_event_filters_search_ordering_and_pagination(anonymous):
         window_end=D(2027, 5, 31),
     )
     placed = make.event("c-2026", category="conference", attendance=10, area_m2=0)
-    from events import services
-
     services.event_place(event=placed, venue=expo, start=D(2026, 9, 2))
 
     def ids(query: str) -> list[str]:
@@ -367,8 +366,6 @@ def test_hotel_and_blackout_validation_errors(staff):
 def test_not_found_and_protected_use_the_same_shape(staff):
     assert errors_by_field(staff.get("/api/v1/venues/nowhere/"))[None]
     expo = make.venue()
-    from events import services
-
     services.event_confirm(event=make.event(), venue=expo, start=D(2026, 9, 20))
     response = staff.delete("/api/v1/venues/expo/")
     assert response.status_code == 409
@@ -378,3 +375,16 @@ def test_not_found_and_protected_use_the_same_shape(staff):
 def test_schema_and_docs_load(anonymous):
     assert anonymous.get("/api/schema/").status_code == 200
     assert anonymous.get("/api/docs/").status_code == 200
+
+
+def test_a_venue_update_that_breaks_a_confirmed_event_is_refused(staff):
+    expo = make.venue()
+    services.event_confirm(event=make.event(), venue=expo, start=D(2026, 9, 20))
+    response = staff.patch(
+        "/api/v1/venues/expo/",
+        {"unavailable": [{"start": "2026-09-21", "end": "2026-09-21"}]},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert "Confirmed event wmc" in errors_by_field(response)[None][0]
+    assert not expo.unavailable.exists()
