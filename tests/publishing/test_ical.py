@@ -170,3 +170,17 @@ def test_feed_before_any_version_is_an_empty_calendar(client):
     assert response.status_code == 200
     cal, _vcal = parse_both(response.content)
     assert cal.walk("VEVENT") == []
+
+
+def test_missing_english_falls_back_to_chinese_and_no_location_means_no_geo(client):
+    venue = f.venue("park", name_en="", lat=None, lon=None)
+    event = f.event("go", name_en="", description_en="")
+    plan_publish(plan=f.plan([(event, venue, D(2026, 5, 7), D(2026, 5, 8))]), comment="")
+    (vevent,) = icalendar.Calendar.from_ical(
+        client.get("/calendar/events/go.ics?lang=en").content
+    ).walk("VEVENT")
+    assert vevent["SUMMARY"] == "go 博览会"
+    assert vevent["LOCATION"].startswith("滨湖国际会展中心")
+    assert "GEO" not in vevent
+    page = client.get("/events/go/?lang=en").content.decode()
+    assert "go 博览会" in page and "openstreetmap" not in page
