@@ -12,6 +12,7 @@ from scheduler.model.plan import PlanModel
 from scheduler.model.spacing import add_max_concurrent_major, add_min_gap
 from scheduler.model.targets import add_targets
 from scheduler.model.venues import add_venue_sharing
+from scheduler.model.warm_start import add_warm_start
 from scheduler.problem import Problem
 
 # Rule families the diagnosis may switch off to find which one stands in the way.
@@ -53,4 +54,5 @@ def build_model(
     terms += add_preference(plan)
     terms += add_change_penalty(plan)
     set_objective(plan, terms)
+    add_warm_start(plan)
     return plan

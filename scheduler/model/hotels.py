@@ -92,6 +92,7 @@ def _distance_cost(plan: PlanModel, event: Event, weight: float) -> list[Term]:
     for venue_id, by_hotel in scaled.items():
         at_venue = sum(p * plan.rooms[event.id, h] for h, p in by_hotel.items())
         plan.model.add(cost >= at_venue).only_enforce_if(plan.present[event.id, venue_id])
+    plan.hotel_cost[event.id] = (cost, scaled)
     return [Term(cost, -1 / SCALE)]
 
 

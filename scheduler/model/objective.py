@@ -35,6 +35,7 @@ def add_preference(plan: PlanModel) -> list[Term]:
             plan.model.add(
                 deviation >= sum(d * plan.present[event.id, v] for v, d in closest.items())
             )
+        plan.deviation[event.id] = deviation
         terms.append(Term(deviation, -weight))
     return terms
 
@@ -43,8 +44,8 @@ def add_change_penalty(plan: PlanModel) -> list[Term]:
     """``change_penalty`` for each event with a previous placement not kept exactly.
 
     ``kept`` may only be true when venue and start are the previous ones, so
-    the penalty is paid unless the plan really keeps the event. The previous
-    placement is also the solver's hint: re-planning starts from the old plan.
+    the penalty is paid unless the plan really keeps the event. The warm start
+    tries the previous placement first, so re-planning starts from the old plan.
     """
     weight = plan.problem.effective_rules.effective_weights.change_penalty
     terms = []
@@ -60,8 +61,7 @@ def add_change_penalty(plan: PlanModel) -> list[Term]:
         kept = plan.model.new_bool_var(f"kept[{event.id}]")
         plan.model.add_implication(kept, plan.present[key])
         plan.model.add(plan.venue_start[key] == day).only_enforce_if(kept)
-        plan.model.add_hint(plan.present[key], 1)
-        plan.model.add_hint(plan.venue_start[key], day)
+        plan.kept[event.id] = kept
         terms.append(Term(kept, weight))
     return terms
 

@@ -39,6 +39,13 @@ class PlanModel:
     nights: dict[str, cp_model.IntervalVar] = field(default_factory=dict)
     rooms: dict[tuple[str, str], cp_model.IntVar] = field(default_factory=dict)
     shortfall: dict[int, cp_model.IntVar] = field(default_factory=dict)
+    # Variables that follow from the placement; kept so the warm start can hint them.
+    in_year: dict[tuple[str, int], cp_model.IntVar] = field(default_factory=dict)
+    deviation: dict[str, cp_model.IntVar] = field(default_factory=dict)
+    kept: dict[str, cp_model.IntVar] = field(default_factory=dict)
+    hotel_cost: dict[str, tuple[cp_model.IntVar, dict[str, dict[str, int]]]] = field(
+        default_factory=dict
+    )
     # Assumption literals of the diagnosis: "event must be placed", "target is met".
     must: dict[str, cp_model.IntVar] = field(default_factory=dict)
     target_met: dict[int, cp_model.IntVar] = field(default_factory=dict)

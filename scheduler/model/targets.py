@@ -58,5 +58,6 @@ def _counts_in_year(
         first, last = spans[year]
         plan.model.add_linear_constraint(plan.start[event.id], first, last).only_enforce_if(literal)
         plan.model.add_implication(literal, plan.placed[event.id])
+        plan.in_year[event.id, year] = literal
     counted[event.id, year] = literal
     return literal
