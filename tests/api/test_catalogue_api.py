@@ -163,6 +163,7 @@ def test_event_filters_search_ordering_and_pagination(anonymous):
     assert ids("year=2027") == ["b-2027"]
     assert ids("venue=expo") == ["c-2026"]
     assert ids("search=b-2027") == ["b-2027"]
+    assert ids("feature=plenary_hall") == []
     assert ids("ordering=-id") == ["c-2026", "b-2027", "a-2026"]
     page = anonymous.get("/api/v1/events/?page_size=2").json()
     assert (page["count"], len(page["results"]), page["next"] is not None) == (3, 2, True)
