@@ -8,6 +8,10 @@ class FeatureAdmin(admin.ModelAdmin):
     list_display = ["code", "name_zh", "name_en"]
     search_fields = ["code", "name_zh", "name_en"]
 
+    def get_readonly_fields(self, request, obj=None):
+        # Codes are in problem files and event requirements: given once.
+        return ["code"] if obj else []
+
 
 class VenueUnavailabilityInline(admin.TabularInline):
     model = VenueUnavailability
@@ -23,7 +27,7 @@ class VenueAdmin(admin.ModelAdmin):
     inlines = [VenueUnavailabilityInline]
 
     def get_readonly_fields(self, request, obj=None):
-        # The id is in every problem file and plan: it is given once.
+        # The id is in every problem file and plan: given once.
         return ["id"] if obj else []
 
 

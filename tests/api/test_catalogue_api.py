@@ -140,7 +140,7 @@ def test_event_create_read_update(staff, plenary):
 
 def test_event_filters_search_ordering_and_pagination(anonymous):
     expo = make.venue()
-    make.event("a-2026", category="exhibition")
+    make.event("a-2026", category="exhibition", required_features=["plenary_hall"])
     make.event(
         "b-2027",
         category="sports",
@@ -163,7 +163,7 @@ def test_event_filters_search_ordering_and_pagination(anonymous):
     assert ids("year=2027") == ["b-2027"]
     assert ids("venue=expo") == ["c-2026"]
     assert ids("search=b-2027") == ["b-2027"]
-    assert ids("feature=plenary_hall") == []
+    assert ids("feature=plenary_hall") == ["a-2026"]
     assert ids("ordering=-id") == ["c-2026", "b-2027", "a-2026"]
     page = anonymous.get("/api/v1/events/?page_size=2").json()
     assert (page["count"], len(page["results"]), page["next"] is not None) == (3, 2, True)
