@@ -130,6 +130,9 @@ class RoomBlock(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.rooms_per_night} rooms at {self.hotel_id} from {self.first_night}"
+
 
 # --- publishing ---------------------------------------------------------------
 # Written only by scheduler.publishing; feeds and public pages read nothing else.
