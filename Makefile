@@ -4,7 +4,8 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
-DEMO_YEAR ?= 2026
+DEMO_START ?= 2026-01-01
+DEMO_END ?= 2027-12-31
 
 .PHONY: install demo serve test lint format bench clean
 
@@ -20,10 +21,13 @@ install: $(VENV)/.installed
 demo: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo
-	$(PY) manage.py solve --start $(DEMO_YEAR)-01-01 --end $(DEMO_YEAR)-12-31
+	$(PY) manage.py solve --start $(DEMO_START) --end $(DEMO_END) --publish --comment "Demo plan"
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	@echo
 	@echo "Open:"
+	@echo "  Calendar     http://$(HOST):$(PORT)/            (English: /?lang=en)"
+	@echo "  Subscribe    http://$(HOST):$(PORT)/subscribe/"
+	@echo "  Feed         http://$(HOST):$(PORT)/calendar/all.ics"
 	@echo "  API          http://$(HOST):$(PORT)/api/v1/"
 	@echo "  API docs     http://$(HOST):$(PORT)/api/docs/"
 	@echo "  Admin        http://$(HOST):$(PORT)/admin/   (python manage.py createsuperuser first)"
