@@ -229,9 +229,7 @@ class Event:
         if self.hotel is None:
             return None
         first = start - dt.timedelta(days=self.hotel.effective_nights_before)
-        last = start + dt.timedelta(
-            days=self.duration_days - 2 + self.hotel.effective_nights_after
-        )
+        last = start + dt.timedelta(days=self.duration_days - 2 + self.hotel.effective_nights_after)
         return DateRange(first, last) if first <= last else None
 
 
