@@ -19,6 +19,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 
 def exception_handler(exc, context):
+    """DRF's handler, with Django's errors translated first and the one shape applied."""
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(
             exc.message_dict if hasattr(exc, "error_dict") else exc.messages
@@ -40,7 +41,7 @@ def exception_handler(exc, context):
 
 
 def flatten(detail, field: str | None = None):
-    """(field, message) pairs of a DRF error detail, nested rows as dotted paths."""
+    """The ``{"field", "message"}`` items of a DRF error detail; nested rows as dotted paths."""
     if isinstance(detail, dict):
         for key, value in detail.items():
             name = (
