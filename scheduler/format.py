@@ -60,7 +60,8 @@ class FormatIssue:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.pointer or '/'}: {self.message}"
+        # The empty pointer is the whole document: the message says what is wrong with it.
+        return f"{self.pointer}: {self.message}" if self.pointer else self.message
 
 
 class ProblemFormatError(ValueError):
@@ -95,7 +96,7 @@ class _Reader:
 
     def object(self, value: Any, pointer: str) -> dict | None:
         if not isinstance(value, dict):
-            self.fail(pointer, "must be an object")
+            self.fail(pointer, "must be an object" if pointer else "the document must be an object")
             return None
         return value
 
