@@ -12,7 +12,7 @@ from scheduler.problem import Event, Problem
 
 # Objective weights are floats in the spec's units; CP-SAT needs integers.
 # Every weight is multiplied by SCALE and rounded, so weights are exact to 1/SCALE.
-SCALE = 10_000
+SCALE = 1000
 
 
 @dataclass(frozen=True)
