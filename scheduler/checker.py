@@ -78,7 +78,8 @@ def _placement(problem: Problem, solution: Solution, assignments) -> list[Violat
     placed = {a.event: a for a in assignments}
     unplaced = {u.event for u in solution.unplaced}
     found += [Violation("1", f"{e} is both placed and unplaced") for e in unplaced & placed.keys()]
-    diagnosed = solution.status == "INFEASIBLE" and bool(solution.diagnosis)
+    # A file that is a diagnosis, not a plan, may leave out the musts it names.
+    diagnosed = solution.status in ("INFEASIBLE", "UNKNOWN") and bool(solution.diagnosis)
     for event in problem.events:
         a = placed.get(event.id)
         must = event.pinned is not None or event.is_mandatory

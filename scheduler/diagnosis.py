@@ -38,7 +38,8 @@ def _must_kind(event: Event) -> str:
 
 
 def _label(event: Event) -> str:
-    return f"{_must_kind(event)} {event.name.text('en')} ({event.id})"
+    name = event.name.text("en")
+    return f"{_must_kind(event)} {name}" + ("" if name == event.id else f" ({event.id})")
 
 
 def static_must_reason(problem: Problem, options: EventOptions) -> str:
@@ -108,10 +109,21 @@ class _Oracle:
 
 @dataclass(frozen=True)
 class MustConflict:
-    """Messages about pins and mandatory events that cannot all be placed, and those events."""
+    """Pins and mandatory events that cannot all be placed: messages, and one reason per event.
+
+    ``proven`` is false when the time ran out before every conflict was isolated.
+    """
 
     messages: list[str]
-    events: set[str]
+    reasons: dict[str, str]
+    proven: bool
+
+
+def unplaced_must_reason(event: Event) -> str:
+    return (
+        f"{_label(event)} could not be placed together with the other pinned and mandatory "
+        "events within the time limit"
+    )
 
 
 def explain_must_conflicts(
@@ -126,23 +138,19 @@ def explain_must_conflicts(
     oracle = _Oracle(problem, options, required, deadline=deadline, seed=seed)
     remaining = sorted(required)
     messages: list[str] = []
-    conflicting: set[str] = set()
+    reasons: dict[str, str] = {}
     while remaining:
         core = oracle.minimal_conflict([("must", e) for e in remaining])
         if core is None:
-            labels = ", ".join(_label(problem.event(e)) for e in remaining)
-            messages.append(
-                f"{labels}: could not be proven placeable together within the time limit"
-            )
-            conflicting.update(remaining)
-            break
+            return MustConflict(messages, reasons, proven=False)
         if not core:
             break
         events = [problem.event(e) for _, e in core]
-        messages.append(_must_conflict_message(problem, oracle, events, core))
-        conflicting.update(e.id for e in events)
-        remaining = [e for e in remaining if e not in conflicting]
-    return MustConflict(messages, conflicting)
+        message = _must_conflict_message(problem, oracle, events, core)
+        messages.append(message)
+        reasons.update((e.id, message) for e in events)
+        remaining = [e for e in remaining if e not in reasons]
+    return MustConflict(messages, reasons, proven=bool(messages))
 
 
 def _must_conflict_message(problem: Problem, oracle: _Oracle, events: list[Event], core) -> str:
@@ -188,11 +196,10 @@ def _rule_words(problem: Problem, rules: list[str]) -> str:
     words = {
         "venue_sharing": "the venues they can use are taken (area or exclusive use)",
         "hotel_capacity": "not enough hotel rooms are left on their nights",
-        "min_gap": "international events of a category need "
-        + ", ".join(
-            f"{g} clear days ({c})" for c, g in sorted((rules_cfg.min_gap_days or {}).items())
-        )
-        + " between them",
+        "min_gap": "; ".join(
+            f"international {c} events need {g} clear days between them"
+            for c, g in sorted((rules_cfg.min_gap_days or {}).items())
+        ),
         "max_concurrent_major": "",
     }
     major = rules_cfg.max_concurrent_major

@@ -108,6 +108,7 @@ def solve(
     musts = {e.id for e in problem.events if e.pinned is not None or e.is_mandatory}
     impossible = {e for e in musts if not options[e].placeable}
     required = musts - impossible
+    # A diagnosis may follow: leave it a share of the time.
     share = MAIN_SEARCH_SHARE if musts or problem.targets else 1.0
     plan = build_model(problem, options, required=required)
     search = _search(
@@ -118,34 +119,8 @@ def solve(
         on_progress=on_progress,
         started=started,
     )
-    notes = [diagnosis.static_must_reason(problem, options[e]) for e in sorted(impossible)]
-    infeasible = bool(impossible)
-    if search.status == "INFEASIBLE" and required:
-        conflict = diagnosis.explain_must_conflicts(
-            problem, options, required, deadline=deadline, seed=seed
-        )
-        notes += conflict.messages
-        infeasible = True
-        plan = build_model(problem, options, required=required - conflict.events)
-        search = _search(
-            plan,
-            time_limit_s=max(0.5, deadline - time.monotonic()),
-            workers=workers,
-            seed=seed,
-            on_progress=on_progress,
-            started=started,
-        )
-    solution = _solution(problem, options, search, started, infeasible=infeasible)
-    if solution.assignments or search.status in ("OPTIMAL", "FEASIBLE"):
-        notes += diagnosis.explain_targets(
-            problem,
-            options,
-            solution,
-            required=required,
-            deadline=max(deadline, time.monotonic() + 1.0),
-            seed=seed,
-        )
-    solution = _with_diagnosis(solution, notes)
+    solution = _solution(problem, options, search, started)
+    solution = _diagnose(problem, options, solution, search, required, impossible, deadline, seed)
     if on_progress is not None:
         on_progress(
             Progress(
@@ -159,8 +134,42 @@ def solve(
     return solution
 
 
-def _with_diagnosis(solution: Solution, notes: list[str]) -> Solution:
-    return replace(solution, diagnosis=tuple(dict.fromkeys(notes)))
+def _diagnose(
+    problem: Problem,
+    options: dict[str, EventOptions],
+    solution: Solution,
+    search: _Search,
+    required: set[str],
+    impossible: set[str],
+    deadline: float,
+    seed: int,
+) -> Solution:
+    """Fills in status, unplaced reasons and diagnosis for musts and targets that do not hold."""
+    status = "INFEASIBLE" if impossible else solution.status
+    notes = [diagnosis.static_must_reason(problem, options[e]) for e in sorted(impossible)]
+    reasons = {e: notes[i] for i, e in enumerate(sorted(impossible))}
+    has_plan = search.status in ("OPTIMAL", "FEASIBLE")
+    missing = required - {a.event for a in solution.assignments} if has_plan else set()
+    later = max(deadline, time.monotonic() + 1.0)
+    if missing:
+        conflict = diagnosis.explain_must_conflicts(
+            problem, options, required, deadline=later, seed=seed
+        )
+        notes += conflict.messages
+        reasons.update(conflict.reasons)
+        # An OPTIMAL plan without a must proves it: a must outweighs everything else.
+        status = "INFEASIBLE" if search.status == "OPTIMAL" or conflict.proven else "UNKNOWN"
+        for event_id in sorted(missing - reasons.keys()):
+            reasons[event_id] = diagnosis.unplaced_must_reason(problem.event(event_id))
+            notes.append(reasons[event_id])
+    if has_plan:
+        notes += diagnosis.explain_targets(
+            problem, options, solution, required=required, deadline=later, seed=seed
+        )
+    unplaced = tuple(replace(u, reason=reasons.get(u.event, u.reason)) for u in solution.unplaced)
+    return replace(
+        solution, status=status, unplaced=unplaced, diagnosis=tuple(dict.fromkeys(notes))
+    )
 
 
 # --- reading the plan out of the solver ------------------------------------------------------
@@ -171,8 +180,6 @@ def _solution(
     options: dict[str, EventOptions],
     search: _Search,
     started: float,
-    *,
-    infeasible: bool,
 ) -> Solution:
     has_plan = search.status in ("OPTIMAL", "FEASIBLE")
     assignments = _assignments(problem, search) if has_plan else ()
@@ -185,9 +192,8 @@ def _solution(
     targets = target_results(problem, assignments)
     objective = plan_objective(problem, assignments, targets) if has_plan else None
     bound = search.solver.best_objective_bound / SCALE if has_plan else None
-    status = "INFEASIBLE" if infeasible else search.status
     return Solution(
-        status=status,
+        status=search.status,
         problem=problem.name,
         objective=objective,
         best_bound=bound,
@@ -205,7 +211,7 @@ def _unplaced_reason(options: EventOptions, has_plan: bool) -> str:
         return options.reason
     if not has_plan:
         return "no plan found within the time limit"
-    return "left out: the plan is worth more without it"
+    return "not in the plan: no place left that keeps every rule, or it costs more than it brings"
 
 
 def _assignments(problem: Problem, search: _Search) -> tuple[Assignment, ...]:
