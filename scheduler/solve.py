@@ -16,7 +16,7 @@ from ortools.sat.python import cp_model
 
 from scheduler import diagnosis
 from scheduler.candidates import EventOptions, event_options, nights_count
-from scheduler.days import DayIndex, year_spans
+from scheduler.days import year_spans
 from scheduler.geo import haversine_km
 from scheduler.model import SCALE, PlanModel, build_model
 from scheduler.problem import (
@@ -148,7 +148,7 @@ def _diagnose(
     status = "INFEASIBLE" if impossible else solution.status
     notes = [diagnosis.static_must_reason(problem, options[e]) for e in sorted(impossible)]
     reasons = {e: notes[i] for i, e in enumerate(sorted(impossible))}
-    has_plan = search.status in ("OPTIMAL", "FEASIBLE")
+    has_plan = solution.status in ("OPTIMAL", "FEASIBLE")
     missing = required - {a.event for a in solution.assignments} if has_plan else set()
     later = max(deadline, time.monotonic() + 1.0)
     if missing:
@@ -181,8 +181,16 @@ def _solution(
     search: _Search,
     started: float,
 ) -> Solution:
-    has_plan = search.status in ("OPTIMAL", "FEASIBLE")
-    assignments = _assignments(problem, search) if has_plan else ()
+    status = search.status
+    if status in ("OPTIMAL", "FEASIBLE"):
+        assignments = _assignments(problem, search)
+    elif status == "UNKNOWN":
+        # Cut before CP-SAT's first solution: the greedy hint keeps every hard rule too.
+        assignments = _warm_start_assignments(search.plan)
+        status = "FEASIBLE"
+    else:
+        assignments = ()
+    has_plan = status == "FEASIBLE" or status == "OPTIMAL"
     placed = {a.event for a in assignments}
     unplaced = tuple(
         Unplaced(e.id, _unplaced_reason(options[e.id], has_plan))
@@ -191,9 +199,9 @@ def _solution(
     )
     targets = target_results(problem, assignments)
     objective = plan_objective(problem, assignments, targets) if has_plan else None
-    bound = search.solver.best_objective_bound / SCALE if has_plan else None
+    bound = search.solver.best_objective_bound / SCALE if search.found else None
     return Solution(
-        status=search.status,
+        status=status,
         problem=problem.name,
         objective=objective,
         best_bound=bound,
@@ -215,8 +223,8 @@ def _unplaced_reason(options: EventOptions, has_plan: bool) -> str:
 
 
 def _assignments(problem: Problem, search: _Search) -> tuple[Assignment, ...]:
+    """The plan CP-SAT found."""
     solver, plan = search.solver, search.plan
-    days = DayIndex(problem.horizon.start)
     assignments = []
     for event in plan.events:
         if not solver.boolean_value(plan.placed[event.id]):
@@ -224,32 +232,42 @@ def _assignments(problem: Problem, search: _Search) -> tuple[Assignment, ...]:
         venue_id = next(
             v for (e, v), p in plan.present.items() if e == event.id and solver.value(p)
         )
-        start = days.date(solver.value(plan.start[event.id]))
-        public = event.public_days(start)
-        assignments.append(
-            Assignment(
-                event=event.id,
-                venue=venue_id,
-                start=public.start,
-                end=public.end,
-                occupancy=event.occupancy(start),
-                rooms=_room_blocks(problem, plan, solver, event.id, start),
-            )
-        )
+        rooms = {h: solver.value(r) for (e, h), r in plan.rooms.items() if e == event.id}
+        start = solver.value(plan.start[event.id])
+        assignments.append(_assignment(plan, event.id, venue_id, start, rooms))
     return tuple(assignments)
 
 
-def _room_blocks(problem, plan, solver, event_id, start) -> tuple[RoomBlock, ...]:
-    event = problem.event(event_id)
+def _warm_start_assignments(plan: PlanModel) -> tuple[Assignment, ...]:
+    """The greedy plan the search started from, for a search cut before its first solution."""
+    return tuple(
+        _assignment(plan, event_id, choice.venue, choice.start, choice.rooms)
+        for event_id, choice in plan.warm_start.items()
+    )
+
+
+def _assignment(
+    plan: PlanModel, event_id: str, venue_id: str, start_day: int, rooms: dict[str, int]
+) -> Assignment:
+    event = plan.problem.event(event_id)
+    start = plan.days.date(start_day)
+    public = event.public_days(start)
     nights = event.hotel_nights(start)
-    if nights is None or nights_count(event) == 0:
-        return ()
-    blocks = []
-    for (e, hotel_id), rooms in plan.rooms.items():
-        held = solver.value(rooms) if e == event_id else 0
-        if held > 0:
-            blocks.append(RoomBlock(hotel_id, held, nights.start, nights.end))
-    return tuple(blocks)
+    blocks = ()
+    if nights is not None and nights_count(event):
+        blocks = tuple(
+            RoomBlock(hotel_id, held, nights.start, nights.end)
+            for hotel_id, held in rooms.items()
+            if held > 0
+        )
+    return Assignment(
+        event=event_id,
+        venue=venue_id,
+        start=public.start,
+        end=public.end,
+        occupancy=event.occupancy(start),
+        rooms=blocks,
+    )
 
 
 # --- the solution's bookkeeping, in the spec's units ---------------------------------------

@@ -49,6 +49,8 @@ class PlanModel:
     # Assumption literals of the diagnosis: "event must be placed", "target is met".
     must: dict[str, cp_model.IntVar] = field(default_factory=dict)
     target_met: dict[int, cp_model.IntVar] = field(default_factory=dict)
+    # The greedy plan given as hint (event id -> warm_start.Choice); a fallback plan.
+    warm_start: dict[str, object] = field(default_factory=dict)
     # Objective part no decision changes (targets in years outside the horizon).
     constant: float = 0.0
 

@@ -36,7 +36,9 @@ class _Booking:
 
 
 @dataclass(frozen=True)
-class _Choice:
+class Choice:
+    """Where the greedy pass put an event: venue, first public day (day number), rooms by hotel."""
+
     venue: str
     start: int
     rooms: dict[str, int]
@@ -123,7 +125,7 @@ class _Greedy:
                 return taken
         return None
 
-    def book(self, event: Event, choice: _Choice) -> None:
+    def book(self, event: Event, choice: Choice) -> None:
         start = choice.start
         for day in range(
             start - event.effective_setup_days,
@@ -146,17 +148,17 @@ class _Greedy:
                 for night in range(first, first + nights_count(event)):
                     self.booked.rooms[hotel_id, night] += rooms
 
-    def place(self, event: Event) -> _Choice | None:
+    def place(self, event: Event) -> Choice | None:
         for venue_id, start in _tries(self.plan, event):
             if not (self.fits_calendar(event, start) and self.fits_venue(event, venue_id, start)):
                 continue
             rooms = self.find_rooms(event, venue_id, start)
             if rooms is not None:
-                return _Choice(venue_id, start, rooms)
+                return Choice(venue_id, start, rooms)
         return None
 
 
-def greedy_plan(plan: PlanModel) -> dict[str, _Choice]:
+def greedy_plan(plan: PlanModel) -> dict[str, Choice]:
     """A plan that keeps the hard rules, placing events greedily in order of importance."""
     greedy = _Greedy(plan)
     chosen = {}
@@ -173,6 +175,7 @@ def add_warm_start(plan: PlanModel) -> None:
     model = plan.model
     model.clear_hints()
     chosen = greedy_plan(plan)
+    plan.warm_start = chosen
     for event in plan.events:
         choice = chosen.get(event.id)
         model.add_hint(plan.placed[event.id], choice is not None)
@@ -194,7 +197,7 @@ def add_warm_start(plan: PlanModel) -> None:
     _hint_derived(plan, chosen)
 
 
-def _hint_derived(plan: PlanModel, chosen: dict[str, _Choice]) -> None:
+def _hint_derived(plan: PlanModel, chosen: dict[str, Choice]) -> None:
     """Hints the variables that follow from the placement, so the hint is complete."""
     model, days = plan.model, plan.days
     for (event_id, year), literal in plan.in_year.items():
