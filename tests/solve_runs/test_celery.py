@@ -1,5 +1,6 @@
 """Solve runs on Celery workers with the real Redis broker."""
 
+import datetime as dt
 import os
 import signal
 import subprocess
@@ -13,6 +14,7 @@ from django.db import connection
 
 from config.celery import app as celery_app
 from scheduler.models import Plan, SolveRun
+from scheduler.problem import DateRange
 from scheduler.services import solve_run_create, solve_run_dispatch
 from tests.solve_runs.helpers import wait_until_finished
 
@@ -20,6 +22,7 @@ pytestmark = [pytest.mark.celery, pytest.mark.django_db(transaction=True)]
 
 BROKER = os.environ.get("CELERY_TEST_BROKER_URL", "")
 ROOT = Path(__file__).resolve().parents[2]
+SMALL_CITY_YEAR = DateRange(dt.date(2026, 1, 1), dt.date(2026, 12, 31))
 
 
 @pytest.fixture
@@ -31,11 +34,9 @@ def broker(settings):
     return BROKER
 
 
-def start_run(time_limit_s: float) -> SolveRun:
-    import datetime as dt
-
+def start_run(time_limit_s: float, horizon: DateRange = SMALL_CITY_YEAR) -> SolveRun:
     return solve_run_create(
-        start=dt.date(2026, 1, 1), end=dt.date(2026, 12, 31), time_limit_s=time_limit_s, workers=1
+        start=horizon.start, end=horizon.end, time_limit_s=time_limit_s, workers=1
     )
 
 
@@ -60,7 +61,8 @@ def test_a_killed_worker_leaves_the_run_failed_and_no_plan(broker):
     from benchmarks.generate import generate
     from events.exchange import catalogue_import
 
-    catalogue_import(generate("medium", seed=1))
+    city = generate("medium", seed=1)
+    catalogue_import(city)
     database = connection.settings_dict
     env = {
         **os.environ,
@@ -87,12 +89,13 @@ def test_a_killed_worker_leaves_the_run_failed_and_no_plan(broker):
         env=env,
     )
     try:
-        run = start_run(time_limit_s=120)
+        run = start_run(time_limit_s=120, horizon=city.horizon)
         solve_run_dispatch(run=run)
         deadline = time.monotonic() + 60
-        while SolveRun.objects.get(pk=run.pk).status != SolveRun.Status.RUNNING:
+        while (status := SolveRun.objects.get(pk=run.pk).status) == SolveRun.Status.QUEUED:
             assert time.monotonic() < deadline, "the worker never started the run"
             time.sleep(0.2)
+        assert status == SolveRun.Status.RUNNING, SolveRun.objects.get(pk=run.pk).error
         for child in worker_children(worker.pid):
             os.kill(child, signal.SIGKILL)
         run = wait_until_finished(run.pk, timeout_s=60)
