@@ -103,6 +103,17 @@ def shot(driver, name: str) -> None:
     driver.save_screenshot(str(ARTIFACTS / f"{name}.png"))
 
 
+def follow(driver, element) -> None:
+    """Click a link or submit button and wait until the next page has replaced this one."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    page = driver.find_element(By.TAG_NAME, "html")
+    element.click()
+    WebDriverWait(driver, 10).until(expected_conditions.staleness_of(page))
+
+
 def test_calendar_filters_and_language_switch(driver, site):
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import Select
@@ -117,12 +128,12 @@ def test_calendar_filters_and_language_switch(driver, site):
     label = driver.find_element(By.CSS_SELECTOR, "label[for=filter-category]")
     assert label.text == "类别"
     Select(driver.find_element(By.ID, "filter-category")).select_by_value("sports")
-    driver.find_element(By.CSS_SELECTOR, ".filters button[type=submit]").click()
+    follow(driver, driver.find_element(By.CSS_SELECTOR, ".filters button[type=submit]"))
     assert "category=sports" in driver.current_url
     body = driver.find_element(By.TAG_NAME, "body").text
     assert "合肥马拉松" in body and "世界制造业大会" not in body
 
-    driver.find_element(By.LINK_TEXT, "English").click()
+    follow(driver, driver.find_element(By.LINK_TEXT, "English"))
     assert driver.find_element(By.TAG_NAME, "html").get_attribute("lang") == "en"
     assert "lang=en" in driver.current_url and "category=sports" in driver.current_url
     assert "Hefei Marathon" in driver.find_element(By.TAG_NAME, "body").text
@@ -133,7 +144,7 @@ def test_event_page_with_calendar_links(driver, site):
     from selenium.webdriver.common.by import By
 
     driver.get(site + "/?lang=en")
-    driver.find_element(By.LINK_TEXT, "World Manufacturing Convention").click()
+    follow(driver, driver.find_element(By.LINK_TEXT, "World Manufacturing Convention"))
     assert "/events/wmc/" in driver.current_url
     assert driver.find_element(By.TAG_NAME, "h1").text == "World Manufacturing Convention"
     links = {a.text: a.get_attribute("href") for a in driver.find_elements(By.CSS_SELECTOR, "a")}
@@ -150,7 +161,7 @@ def test_event_page_with_calendar_links(driver, site):
     )
     assert text.startswith("BEGIN:VCALENDAR") and "UID:wmc@" in text
 
-    driver.find_element(By.LINK_TEXT, "中文").click()
+    follow(driver, driver.find_element(By.LINK_TEXT, "中文"))
     assert driver.find_element(By.TAG_NAME, "h1").text == "世界制造业大会"
     shot(driver, "event-zh")
 
