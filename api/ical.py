@@ -23,7 +23,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
-from icalendar import Calendar, Event, vDuration
+from icalendar import Calendar, Event, vDuration, vText
 
 from scheduler.models import Placement, PublishedEvent, ScheduleVersion, in_language
 from venues.models import BilingualName
@@ -66,7 +66,7 @@ def clean_text(text: str) -> str:
 
 
 def clean_line(text: str) -> str:
-    """``text`` as one line: for calendar names, which the library writes unescaped."""
+    """``text`` as one line, for a calendar's name and description."""
     return " ".join(clean_text(text).split())
 
 
@@ -176,11 +176,18 @@ def calendar_new(
         prodid=f"-//Hefei International Events//city-events//{lang.upper()}",
         method="PUBLISH",
         calscale="GREGORIAN",
-        name=clean_line(name),
-        description=clean_line(description),
         uid=uid,
         last_modified=stamp,
     )
+    # NAME and its X-WR- twins are TEXT (RFC 7986 5.1), but the library writes them
+    # unescaped: a comma in a venue's name would end the calendar's name.
+    for prop, text in (
+        ("name", name),
+        ("x-wr-calname", name),
+        ("description", description),
+        ("x-wr-caldesc", description),
+    ):
+        calendar.add(prop, vText(clean_line(text)))
     # RFC 7986 wants VALUE=DURATION spelled out; Outlook reads X-PUBLISHED-TTL instead.
     calendar.add("refresh-interval", vDuration(REFRESH_INTERVAL, params={"VALUE": "DURATION"}))
     calendar.add("x-published-ttl", vDuration(REFRESH_INTERVAL))

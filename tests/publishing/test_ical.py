@@ -184,3 +184,18 @@ def test_missing_english_falls_back_to_chinese_and_no_location_means_no_geo(clie
     assert "GEO" not in vevent
     page = client.get("/events/go/?lang=en").content.decode()
     assert "go 博览会" in page and "openstreetmap" not in page
+
+
+def test_calendar_names_are_escaped_text(client):
+    """NAME and X-WR-CALNAME/-CALDESC are TEXT (RFC 7986 5.1): a comma must not end the name."""
+    venue = f.venue("park", name_en="Quzhuang Pavilion, Xiaoyaojin Park; A\\B")
+    event = f.event("go", name_en="Go, Masters; 2027 \\n")
+    plan_publish(plan=f.plan([(event, venue, D(2026, 5, 7), D(2026, 5, 8))]), comment="")
+    for url, name in (
+        ("/calendar/venues/park.ics", "Events at Quzhuang Pavilion, Xiaoyaojin Park; A\\B"),
+        ("/calendar/events/go.ics", "Go, Masters; 2027 \\n"),
+    ):
+        body = client.get(url, {"lang": "en"}).content
+        _cal, vcal = parse_both(body)
+        for prop in ("name", "x-wr-calname", "x-wr-caldesc"):
+            assert vcal.contents[prop][0].value == name
