@@ -3,7 +3,7 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
-from api import catalogue, schedule_versions, solve_runs
+from api import catalogue, scenarios, schedule_versions, solve_runs
 
 router = DefaultRouter()
 router.register("features", catalogue.FeatureViewSet, basename="feature")
@@ -14,6 +14,7 @@ router.register("targets", catalogue.TargetViewSet, basename="target")
 router.register("blackouts", catalogue.BlackoutViewSet, basename="blackout")
 router.register("solve-runs", solve_runs.SolveRunViewSet, basename="solverun")
 router.register("plans", solve_runs.PlanViewSet, basename="plan")
+router.register("scenarios", scenarios.ScenarioViewSet, basename="scenario")
 router.register(
     "schedule-versions", schedule_versions.ScheduleVersionViewSet, basename="scheduleversion"
 )

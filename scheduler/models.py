@@ -261,3 +261,55 @@ class FeedToken(models.Model):
 
     def __str__(self) -> str:
         return f"Feed token of {self.user}"
+
+
+# --- what-if scenarios -----------------------------------------------------------
+# Written only by scheduler.scenarios. A scenario's changes live here, not in the
+# catalogue, until its plan is published.
+
+
+class Scenario(models.Model):
+    """A planner's what-if: events added or changed against the published schedule.
+
+    ``events`` holds exchange-format event dicts: one whose id is in the
+    catalogue overrides the fields it gives, any other adds an event. The
+    catalogue and the published plan stay as they are until the scenario's
+    plan is published.
+    """
+
+    name = models.CharField(max_length=200)
+    base_version = models.ForeignKey(
+        ScheduleVersion,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="scenarios",
+        help_text="The published schedule the scenario starts from (none before the first).",
+    )
+    horizon_start = models.DateField()
+    horizon_end = models.DateField()
+    events = models.JSONField(default=list, blank=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    solve_run = models.ForeignKey(
+        SolveRun,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="scenarios",
+        help_text="The latest solve of the scenario.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(horizon_end__gte=F("horizon_start")),
+                name="scenario_horizon_end_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name

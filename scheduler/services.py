@@ -22,7 +22,7 @@ from events.exchange import catalogue_export
 from scheduler.format import read_problem, write_problem, write_solution
 from scheduler.models import SolveRun
 from scheduler.plans import plan_create_from_solution
-from scheduler.problem import Solution
+from scheduler.problem import Problem, Solution
 from scheduler.solve import Progress, solve
 
 logger = logging.getLogger(__name__)
@@ -39,9 +39,14 @@ def solve_run_create(
     workers: int | None = None,
     seed: int = 0,
     requested_by=None,
+    problem: Problem | None = None,
 ) -> SolveRun:
-    """A queued run holding a snapshot of the catalogue for ``start``..``end``."""
-    problem = catalogue_export(start=start, end=end)
+    """A queued run holding a snapshot of the catalogue for ``start``..``end``.
+
+    ``problem`` replaces the catalogue snapshot when the caller built one
+    itself (a what-if scenario's, say).
+    """
+    problem = problem or catalogue_export(start=start, end=end)
     return SolveRun.objects.create(
         horizon_start=start,
         horizon_end=end,
@@ -162,7 +167,9 @@ def _store_solution(run: SolveRun, solution: Solution) -> None:
     run.targets_met = solution.targets_met
     run.diagnosis = list(solution.diagnosis)
     run.save()
-    if solution.status in {"OPTIMAL", "FEASIBLE"}:
+    # A scenario's plan is written when the scenario is published: it may place
+    # events the catalogue does not hold yet (scheduler.scenarios).
+    if solution.status in {"OPTIMAL", "FEASIBLE"} and not run.scenarios.exists():
         plan_create_from_solution(run=run, solution=solution)
 
 

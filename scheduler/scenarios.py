@@ -1,0 +1,345 @@
+"""What-if scenarios: re-plan with changed requests, compare, publish only when chosen.
+
+A scenario keeps its added and changed events as exchange-format dicts of its
+own, so the catalogue, the published plan and the feeds stay exactly as they
+are while planners try things. Its problem is the catalogue export for its
+range with those dicts laid over it and, for every event the public was
+shown, ``previous`` set to the published placement: the solver then pays the
+change penalty for each move and starts from the published plan.
+
+The differences against the published version are what the changelog would
+say if the scenario were published (``next_snapshot`` + ``schedule_changes``,
+the publishing code itself), plus targets and objective before and after.
+Publishing a scenario adopts its changes into the catalogue, writes its plan
+and hands it to ``plan_publish``, all in one transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from events.exchange import catalogue_export, catalogue_import
+from events.models import Event as CatalogueEvent
+from scheduler.format import ProblemFormatError, read_problem, read_solution, write_problem
+from scheduler.models import PublishedEvent, Scenario, ScheduleVersion, SolveRun
+from scheduler.plans import plan_create_from_solution
+from scheduler.problem import Assignment, DateRange, Event, Problem, RoomBlock, Solution
+from scheduler.publishing import (
+    FACT_NAMES,
+    PUBLISHABLE_SOLVER_STATUSES,
+    PublicFacts,
+    PublishError,
+    latest_version,
+    next_snapshot,
+    plan_publish,
+    schedule_changes,
+)
+from scheduler.services import solve_run_create, solve_run_dispatch
+from scheduler.solve import plan_objective, target_results
+from venues.models import Venue
+
+
+class ScenarioError(ValidationError):
+    """A scenario that cannot be created or solved as asked; the message says why."""
+
+
+# --- the scenario's problem ----------------------------------------------------------
+
+
+def _catalogue_dict(start: dt.date, end: dt.date, name: str) -> dict[str, Any]:
+    return write_problem(catalogue_export(start=start, end=end, name=name))
+
+
+def _merged(changes: list[dict[str, Any]], base_events: list[dict]) -> list[dict[str, Any]]:
+    """Each change laid over the catalogue's event of the same id (or alone, when new)."""
+    catalogue = {event["id"]: event for event in base_events}
+    return [catalogue.get(change.get("id"), {}) | change for change in changes]
+
+
+def scenario_event_errors(changes: Any, *, start: dt.date, end: dt.date) -> dict[str, list[str]]:
+    """``{"events": [...]}`` naming every problem of the changes by JSON pointer; {} when fine.
+
+    Each change is read on its own in a problem with the catalogue's venues,
+    so a pointer such as ``/events/2/window/end`` names the planner's own
+    entry, not its place in the merged problem.
+    """
+    if not isinstance(changes, list):
+        return {"events": ["must be a list of event objects"]}
+    base = _catalogue_dict(start, end, "check")
+    issues: list[str] = []
+    seen: set[str] = set()
+    for index, event in enumerate(_merged(changes, base["events"])):
+        ident = event.get("id")
+        if isinstance(ident, str) and ident in seen:
+            issues.append(f"/events/{index}/id: '{ident}' is changed twice")
+        seen.add(str(ident))
+        try:
+            read_problem(base | {"events": [event], "targets": []})
+        except ProblemFormatError as error:
+            issues.extend(
+                str(issue).replace("/events/0", f"/events/{index}", 1) for issue in error.issues
+            )
+    return {"events": issues} if issues else {}
+
+
+def published_placements(version: ScheduleVersion | None) -> dict[str, dict[str, str]]:
+    """Venue and first day of every event the version shows, in the format's ``previous``."""
+    if version is None:
+        return {}
+    return {
+        pe.event_code: {"venue": pe.venue_code, "start": pe.start_date.isoformat()}
+        for pe in version.events.filter(status=PublishedEvent.Status.CONFIRMED)
+    }
+
+
+def scenario_problem(*, scenario: Scenario) -> Problem:
+    """The problem to solve: catalogue export, the scenario's events over it, ``previous`` set.
+
+    Raises ``ScenarioError`` when the changes no longer read as a valid
+    problem (the catalogue may have changed since the scenario was made).
+    """
+    data = _catalogue_dict(
+        scenario.horizon_start, scenario.horizon_end, f"Scenario: {scenario.name}"
+    )
+    events = {event["id"]: event for event in data["events"]}
+    for event in _merged(scenario.events, data["events"]):
+        events[event["id"]] = event
+    venues = {venue["id"] for venue in data["venues"]}
+    for code, placement in published_placements(scenario.base_version).items():
+        event = events.get(code)
+        if event is not None and not event.get("pinned") and placement["venue"] in venues:
+            event["previous"] = placement
+    try:
+        return read_problem(data | {"events": list(events.values())})
+    except ProblemFormatError as error:
+        raise ScenarioError({"events": [str(issue) for issue in error.issues]}) from error
+
+
+# --- writes ----------------------------------------------------------------------------
+
+
+def scenario_create(
+    *,
+    name: str,
+    events: list[dict[str, Any]],
+    owner: AbstractBaseUser | None = None,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+) -> Scenario:
+    """A new scenario on the latest published version; its range defaults to that plan's."""
+    base = latest_version()
+    if start is None or end is None:
+        if base is None:
+            raise ScenarioError({"start": ["give start and end: nothing is published yet"]})
+        start, end = start or base.plan.horizon_start, end or base.plan.horizon_end
+    if end < start:
+        raise ScenarioError({"end": ["must not be before start"]})
+    errors = scenario_event_errors(events, start=start, end=end)
+    if errors:
+        raise ScenarioError(errors)
+    return Scenario.objects.create(
+        name=name,
+        base_version=base,
+        horizon_start=start,
+        horizon_end=end,
+        events=events,
+        owner=owner if owner is not None and owner.is_authenticated else None,
+    )
+
+
+def scenario_solve(
+    *,
+    scenario: Scenario,
+    requested_by: AbstractBaseUser | None = None,
+    time_limit_s: float | None = None,
+    workers: int | None = None,
+    seed: int = 0,
+) -> SolveRun:
+    """A queued solve run of the scenario, dispatched after commit.
+
+    The scenario is rebased on the latest published version first, so the
+    comparison is always with what the public sees now. One solve at a time.
+    """
+    with transaction.atomic():
+        scenario = Scenario.objects.select_for_update().get(pk=scenario.pk)
+        running = scenario.solve_run
+        if running is not None and not running.is_finished:
+            raise ScenarioError("This scenario is being solved already; wait for that run.")
+        scenario.base_version = latest_version()
+        problem = scenario_problem(scenario=scenario)
+        run = solve_run_create(
+            start=scenario.horizon_start,
+            end=scenario.horizon_end,
+            time_limit_s=time_limit_s,
+            workers=workers,
+            seed=seed,
+            requested_by=requested_by
+            if requested_by is not None and requested_by.is_authenticated
+            else None,
+            problem=problem,
+        )
+        scenario.solve_run = run
+        scenario.save(update_fields=["base_version", "solve_run"])
+        solve_run_dispatch(run=run)
+    return run
+
+
+@transaction.atomic
+def scenario_publish(
+    *, scenario: Scenario, comment: str = "", user: AbstractBaseUser | None = None
+) -> ScheduleVersion:
+    """The version publishing the scenario's plan; its changes enter the catalogue first.
+
+    Refused when the run has no publishable plan, or when another version
+    was published after the scenario was solved (its differences would be
+    stale: solve it again). Publishing twice returns the same version.
+    """
+    run = scenario.solve_run
+    if run is None or run.status != SolveRun.Status.SUCCEEDED:
+        raise PublishError("Solve the scenario first; only a finished solve can be published.")
+    if run.solver_status not in PUBLISHABLE_SOLVER_STATUSES:
+        raise PublishError(f"The scenario's solve found no plan (status {run.solver_status}).")
+    if hasattr(run, "plan"):
+        return plan_publish(plan=run.plan, comment=comment, user=user)
+    if latest_version() != scenario.base_version:
+        raise PublishError("A newer version was published since this solve; solve again.")
+    problem = read_problem(run.problem)
+    changed = {change["id"] for change in scenario.events}
+    try:
+        catalogue_import(
+            Problem(
+                horizon=problem.horizon,
+                timezone=problem.timezone,
+                events=tuple(e for e in problem.events if e.id in changed),
+            )
+        )
+    except ProblemFormatError as error:
+        raise PublishError([str(issue) for issue in error.issues]) from error
+    plan = plan_create_from_solution(run=run, solution=read_solution(run.solution))
+    return plan_publish(plan=plan, comment=comment or scenario.name, user=user)
+
+
+# --- the differences -------------------------------------------------------------------
+
+
+def _facts(
+    event: Event, assignment: Assignment, venue: Venue, described: CatalogueEvent | None
+) -> PublicFacts:
+    """What the public would see of ``event`` placed as in ``assignment``."""
+    return PublicFacts(
+        event_code=event.id,
+        name_zh=event.name.zh or "",
+        name_en=event.name.en or "",
+        category=event.category,
+        international=event.international,
+        start_date=assignment.start,
+        end_date=assignment.end,
+        start_time=event.start_time,
+        end_time=event.end_time,
+        venue_code=venue.pk,
+        venue_name_zh=venue.name_zh,
+        venue_name_en=venue.name_en,
+        venue_address_zh=venue.address_zh,
+        venue_address_en=venue.address_en,
+        venue_lat=venue.lat,
+        venue_lon=venue.lon,
+        description_zh=described.description_zh if described else "",
+        description_en=described.description_en if described else "",
+    )
+
+
+def published_assignments(version: ScheduleVersion | None, problem: Problem) -> list[Assignment]:
+    """The published plan's placements of the problem's events, as solver assignments."""
+    if version is None:
+        return []
+    known = {e.id for e in problem.events}
+    return [
+        Assignment(
+            event=p.event_id,
+            venue=p.venue_id,
+            start=p.start,
+            end=p.end,
+            occupancy=DateRange(p.occupancy_start, p.occupancy_end),
+            rooms=tuple(
+                RoomBlock(b.hotel_id, b.rooms_per_night, b.first_night, b.last_night)
+                for b in p.room_blocks.all()
+            ),
+        )
+        for p in version.plan.placements.prefetch_related("room_blocks")
+        if p.event_id in known
+    ]
+
+
+def scenario_diff(*, scenario: Scenario) -> dict[str, Any] | None:
+    """Moved, added, dropped and changed events, targets and objective, before and after.
+
+    None until the scenario's latest solve has succeeded. "Before" is the
+    published version: its events, and its plan priced on the scenario's
+    problem (same weights and targets), so the two objectives compare.
+    """
+    run = scenario.solve_run
+    if run is None or run.status != SolveRun.Status.SUCCEEDED or not run.solution:
+        return None
+    problem = read_problem(run.problem)
+    solution: Solution = read_solution(run.solution)
+    version = scenario.base_version
+    previous = {pe.event_code: pe for pe in version.events.all()} if version else {}
+    has_plan = solution.status in PUBLISHABLE_SOLVER_STATUSES
+    assignments = solution.assignments if has_plan else ()
+    venues = Venue.objects.in_bulk({a.venue for a in assignments})
+    described = CatalogueEvent.objects.in_bulk({a.event for a in assignments})
+    current = {
+        a.event: _facts(problem.event(a.event), a, venues[a.venue], described.get(a.event))
+        for a in assignments
+    }
+    cancelled = set(
+        CatalogueEvent.objects.filter(
+            pk__in=previous, status=CatalogueEvent.Status.CANCELLED
+        ).values_list("pk", flat=True)
+    )
+    rows = next_snapshot(
+        previous=previous,
+        current=current,
+        horizon=problem.horizon,
+        cancelled_in_catalogue=cancelled,
+        now=timezone.now(),
+    )
+    changes = schedule_changes(
+        ({name: getattr(pe, name) for name in (*FACT_NAMES, "status")} for pe in previous.values()),
+        rows,
+    )
+    before = published_assignments(version, problem)
+    targets_before = target_results(problem, before)
+    return {
+        "base_version": version.number if version else None,
+        "solver_status": solution.status,
+        "added": changes["added"],
+        "moved": changes["moved"],
+        "dropped": changes["cancelled"],
+        "changed": changes["changed"],
+        "unplaced": [{"event": u.event, "reason": u.reason} for u in solution.unplaced],
+        "targets": [
+            {
+                "year": after.year,
+                "category": after.category,
+                "international": after.international,
+                "min_count": after.min_count,
+                "before": old.achieved,
+                "after": after.achieved,
+                "met_before": old.met,
+                "met_after": after.met,
+            }
+            for old, after in zip(targets_before, solution.targets, strict=True)
+        ],
+        "objective": {
+            "before": plan_objective(problem, before, targets_before) if version else None,
+            "after": solution.objective,
+        },
+        "diagnosis": list(solution.diagnosis),
+    }
