@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
+from functools import wraps
 
 from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
@@ -98,15 +99,32 @@ def last_modified(request: HttpRequest, *args, **kwargs):
     return version.published_at if version else None
 
 
-def calendar_response(body: bytes, filename: str, *, lang: str, private: bool) -> HttpResponse:
+def calendar_response(body: bytes, filename: str, *, lang: str) -> HttpResponse:
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'inline; filename="{filename}"'
     response["Content-Language"] = "zh-Hans" if lang == "zh" else "en"
-    if private:
-        patch_cache_control(response, private=True, max_age=FEED_MAX_AGE_SECONDS)
-    else:
-        patch_cache_control(response, public=True, max_age=FEED_MAX_AGE_SECONDS)
     return response
+
+
+def feed_cache_control(*, private: bool) -> Callable:
+    """Cache-Control on a feed and on its 304 alike (RFC 9110 15.4.5), never on an error.
+
+    ``condition`` answers a 304 without calling the view, so the header is set here,
+    outside it.
+    """
+    visibility = {"private": True} if private else {"public": True}
+
+    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @wraps(view)
+        def with_cache_control(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            response = view(request, *args, **kwargs)
+            if response.status_code in (200, 304):
+                patch_cache_control(response, **visibility, max_age=FEED_MAX_AGE_SECONDS)
+            return response
+
+        return with_cache_control
+
+    return decorator
 
 
 def public_feed_key(feed: str = "", venue: str = "", event: str = "") -> str:
@@ -124,13 +142,14 @@ def public_feed_etag(request: HttpRequest, **kwargs) -> str:
 
 
 @require_safe
+@feed_cache_control(private=False)
 @condition(etag_func=public_feed_etag, last_modified_func=last_modified)
 def public_feed(request: HttpRequest, **kwargs) -> HttpResponse:
     """/calendar/all.ics, /calendar/sports.ics, /calendar/venues/X.ics, /calendar/events/X.ics."""
     key = public_feed_key(**kwargs)
     body = cached_feed(request, key, lambda v, lang: render_public_feed(key, v, lang))
     filename = key.replace(":", "-") + ".ics"
-    return calendar_response(body, filename, lang=request_lang(request), private=False)
+    return calendar_response(body, filename, lang=request_lang(request))
 
 
 def staff_user_token(token: str) -> FeedToken:
@@ -148,9 +167,10 @@ def staff_feed_etag(request: HttpRequest, token: str) -> str:
 
 
 @require_safe
+@feed_cache_control(private=True)
 @condition(etag_func=staff_feed_etag, last_modified_func=last_modified)
 def staff_feed(request: HttpRequest, token: str) -> HttpResponse:
     """/calendar/staff/<token>/occupancy.ics: venue occupancy and room blocks, for staff."""
     staff_user_token(token)
     body = cached_feed(request, "staff", lambda v, lang: ical.staff_feed(version=v, lang=lang))
-    return calendar_response(body, "occupancy.ics", lang=request_lang(request), private=True)
+    return calendar_response(body, "occupancy.ics", lang=request_lang(request))

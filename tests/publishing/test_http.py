@@ -107,6 +107,9 @@ def test_staff_feed_needs_a_valid_token_and_rotation_revokes_it(client, publishe
     assert client.get(url).status_code == 404
     assert client.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 404
     assert client.get(f"/calendar/staff/{new_token}/occupancy.ics").status_code == 200
+    not_modified = client.get(f"/calendar/staff/{new_token}/occupancy.ics", HTTP_IF_NONE_MATCH=etag)
+    assert not_modified.status_code == 304
+    assert not_modified["Cache-Control"] == response["Cache-Control"]
 
 
 def test_staff_feed_of_a_former_staff_member_is_closed(client, published, staff):
@@ -213,3 +216,18 @@ def test_cancelled_event_shows_as_cancelled(client, published):
     (event,) = icalendar.Calendar.from_ical(client.get("/calendar/all.ics").content).walk("VEVENT")
     assert (event["STATUS"], event["SEQUENCE"]) == ("CANCELLED", 1)
     assert event["SUMMARY"].startswith("已取消：")
+
+
+@pytest.mark.parametrize("validator", ["etag", "last_modified"])
+def test_a_304_keeps_the_cache_headers(client, published, validator):
+    """A 304 must carry the Cache-Control a 200 would (RFC 9110 15.4.5), else the hint is lost."""
+    first = client.get("/calendar/all.ics")
+    headers = (
+        {"HTTP_IF_NONE_MATCH": first["ETag"]}
+        if validator == "etag"
+        else {"HTTP_IF_MODIFIED_SINCE": first["Last-Modified"]}
+    )
+    not_modified = client.get("/calendar/all.ics", **headers)
+    assert not_modified.status_code == 304
+    assert not_modified["Cache-Control"] == first["Cache-Control"]
+    assert not_modified["ETag"] == first["ETag"]
