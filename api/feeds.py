@@ -82,7 +82,10 @@ def cached_feed(
 ) -> bytes:
     """The feed's bytes for this request's version and language, rendered at most once."""
     version, lang = request_version(request), request_lang(request)
-    key = f"calendar-feed:{version.number if version else 0}:{feed_key}:{lang}"
+    # The publication time too: the cache (Redis) can outlive the database, and a
+    # new database numbers its versions from 1 again.
+    published = f"{version.number}.{version.published_at.timestamp()}" if version else "0"
+    key = f"calendar-feed:{published}:{feed_key}:{lang}"
     body = cache.get(key)
     if body is None:
         body = render(version, lang)

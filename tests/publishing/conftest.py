@@ -6,7 +6,7 @@ from django.core.cache import cache
 
 @pytest.fixture(autouse=True)
 def fresh_feed_cache(settings):
-    """Rendered feeds are cached per version number, which a new test database reuses."""
+    """Every test starts with an empty feed cache: the cache is the process's, not the test's."""
     settings.SITE_URL = "https://events.hefei.example"
     cache.clear()
     yield

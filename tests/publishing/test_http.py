@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.http import http_date
 
 from api import feeds
+from scheduler.models import ScheduleVersion
 from scheduler.publishing import feed_token_get_or_create, feed_token_rotate, plan_publish
 from tests.publishing import factories as f
 
@@ -231,3 +232,19 @@ def test_a_304_keeps_the_cache_headers(client, published, validator):
     assert not_modified.status_code == 304
     assert not_modified["Cache-Control"] == first["Cache-Control"]
     assert not_modified["ETag"] == first["ETag"]
+
+
+def test_a_new_database_does_not_serve_the_old_databases_feed(client, published):
+    """The cache outlives the database (Redis, a re-run demo): version 1 of a new one is new."""
+    assert b"wmc@" in client.get("/calendar/all.ics").content
+    ScheduleVersion.objects.all().delete()
+    later = timezone.now() + dt.timedelta(seconds=5)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(timezone, "now", lambda: later)
+        version = plan_publish(
+            plan=f.plan([(f.event("fair"), f.venue("expo"), D(2026, 3, 1), D(2026, 3, 2))]),
+            comment="",
+        )
+    assert version.number == 1
+    body = client.get("/calendar/all.ics").content
+    assert b"fair@" in body and b"wmc@" not in body
