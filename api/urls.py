@@ -3,7 +3,7 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
-from api import catalogue, scenarios, schedule_versions, solve_runs
+from api import bookings, catalogue, scenarios, schedule_versions, solve_runs
 
 router = DefaultRouter()
 router.register("features", catalogue.FeatureViewSet, basename="feature")
@@ -15,11 +15,16 @@ router.register("blackouts", catalogue.BlackoutViewSet, basename="blackout")
 router.register("solve-runs", solve_runs.SolveRunViewSet, basename="solverun")
 router.register("plans", solve_runs.PlanViewSet, basename="plan")
 router.register("scenarios", scenarios.ScenarioViewSet, basename="scenario")
+router.register("holds", bookings.VenueHoldViewSet, basename="venuehold")
 router.register(
     "schedule-versions", schedule_versions.ScheduleVersionViewSet, basename="scheduleversion"
 )
 
 urlpatterns = [
     path("rules/", catalogue.PlanningRulesView.as_view(), name="planning-rules"),
+    path("availability/", bookings.AvailabilityView.as_view(), name="availability"),
+    path(
+        "events/<str:pk>/history/", bookings.EventHistoryView.as_view(), name="event-history"
+    ),
     *router.urls,
 ]

@@ -4,7 +4,14 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from bookings.admin import availability_page
+
 urlpatterns = [
+    path(
+        "admin/availability/",
+        admin.site.admin_view(availability_page),
+        name="admin-availability",
+    ),
     path("admin/", admin.site.urls),
     path("api/v1/", include("api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

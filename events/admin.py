@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from simple_history.admin import SimpleHistoryAdmin
 
 from events import selectors, services, validation
 from events.models import Blackout, Event, PlanningRules, Target
@@ -42,7 +43,7 @@ class EventAdminForm(forms.ModelForm):
 
 
 @admin.register(Event)
-class EventAdmin(admin.ModelAdmin):
+class EventAdmin(SimpleHistoryAdmin):  # "History" shows who changed what (docs/planner.md)
     form = EventAdminForm
     list_display = [
         "id",

@@ -22,6 +22,7 @@ from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models, transaction
 
+from bookings.selectors import hold_list_active
 from events import selectors, services
 from events.models import Blackout, Event, PlanningRules, Target
 from scheduler import problem as fmt
@@ -294,7 +295,13 @@ def _placement_of(venue_id: str | None, start: dt.date | None) -> fmt.Placement 
     return fmt.Placement(venue=venue_id, start=start) if venue_id else None
 
 
-def _event_of(event: Event) -> fmt.Event:
+def _event_of(event: Event, first_option: fmt.Placement | None = None) -> fmt.Event:
+    """The event in the format; ``first_option`` stands in for a missing ``previous``.
+
+    An event not yet published but holding a venue as 1st option is exported
+    with that hold as its ``previous`` placement, so the solver pays
+    ``change_penalty`` for moving it off the hold (docs/planner.md).
+    """
     hotel = None
     if event.hotel_rooms_per_night is not None:
         hotel = fmt.HotelNeed(
@@ -324,7 +331,7 @@ def _event_of(event: Event) -> fmt.Event:
         value=event.value,
         mandatory=event.mandatory,
         pinned=_placement_of(event.pinned_venue_id, event.pinned_start),
-        previous=_placement_of(event.previous_venue_id, event.previous_start),
+        previous=_placement_of(event.previous_venue_id, event.previous_start) or first_option,
         start_time=event.start_time,
         end_time=event.end_time,
     )
@@ -384,13 +391,17 @@ def catalogue_export(
         for event in events
         if not event.window_start or any(span.overlaps(horizon) for span in _event_spans(event))
     ]
+    first_options = {
+        hold.event_id: fmt.Placement(venue=hold.venue_id, start=hold.start)
+        for hold in hold_list_active().filter(rank=1)
+    }
     return fmt.Problem(
         horizon=horizon,
         name=name or f"Catalogue {horizon.start}..{horizon.end}",
         timezone=settings.TIME_ZONE,
         venues=tuple(_venue_of(v) for v in venue_selectors.venue_list()),
         hotels=tuple(_hotel_of(h) for h in venue_selectors.hotel_list()),
-        events=tuple(_event_of(e) for e in exported),
+        events=tuple(_event_of(e, first_options.get(e.pk)) for e in exported),
         targets=tuple(
             fmt.Target(
                 year=t.year,

@@ -1,0 +1,72 @@
+"""The availability question as a form: the one validation for the API and the admin page."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django import forms
+
+from bookings.availability import AvailabilityRequest
+from events.models import CATEGORY_CHOICES
+from scheduler.problem import DateRange
+from venues.models import Feature
+
+MAX_WINDOW_DAYS = 3 * 366  # a question beyond three years is a mistake, not a plan
+
+
+class AvailabilityForm(forms.Form):
+    category = forms.ChoiceField(choices=CATEGORY_CHOICES)
+    window_start = forms.DateField(help_text="First day a public day may fall on.")
+    window_end = forms.DateField(help_text="Last day a public day may fall on.")
+    duration_days = forms.IntegerField(min_value=1, max_value=366, help_text="Public days.")
+    setup_days = forms.IntegerField(min_value=0, max_value=60, required=False, initial=0)
+    teardown_days = forms.IntegerField(min_value=0, max_value=60, required=False, initial=0)
+    area_m2 = forms.IntegerField(min_value=0, required=False, initial=0)
+    attendance = forms.IntegerField(min_value=0, required=False, initial=0)
+    exclusive = forms.BooleanField(required=False)
+    required_features = forms.ModelMultipleChoiceField(
+        queryset=Feature.objects.all(), to_field_name="code", required=False
+    )
+    rooms_per_night = forms.IntegerField(min_value=1, required=False)
+    min_stars = forms.IntegerField(min_value=0, max_value=5, required=False)
+    max_distance_km = forms.FloatField(min_value=0, required=False)
+    nights_before = forms.IntegerField(min_value=0, max_value=30, required=False)
+    nights_after = forms.IntegerField(min_value=0, max_value=30, required=False)
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        start, end = cleaned.get("window_start"), cleaned.get("window_end")
+        if start and end:
+            if end < start:
+                self.add_error("window_end", "The window ends before it starts.")
+            elif (end - start).days >= MAX_WINDOW_DAYS:
+                self.add_error("window_end", f"Ask about at most {MAX_WINDOW_DAYS} days at once.")
+            elif cleaned.get("duration_days") and (end - start).days + 1 < cleaned["duration_days"]:
+                self.add_error("duration_days", "The window is shorter than the public days.")
+        hotel_terms = ("min_stars", "max_distance_km", "nights_before", "nights_after")
+        if cleaned.get("rooms_per_night") is None:
+            for name in hotel_terms:
+                if cleaned.get(name) is not None:
+                    self.add_error(name, "Give rooms_per_night with the hotel terms.")
+        return cleaned
+
+    def availability_request(self) -> AvailabilityRequest:
+        """The validated question; call after ``is_valid()``."""
+        data = self.cleaned_data
+        window: tuple[dt.date, dt.date] = (data["window_start"], data["window_end"])
+        return AvailabilityRequest(
+            category=data["category"],
+            window=DateRange(*window),
+            duration_days=data["duration_days"],
+            setup_days=data.get("setup_days") or 0,
+            teardown_days=data.get("teardown_days") or 0,
+            area_m2=data.get("area_m2") or 0,
+            attendance=data.get("attendance") or 0,
+            exclusive=bool(data.get("exclusive")),
+            required_features=tuple(sorted(f.code for f in data.get("required_features") or ())),
+            rooms_per_night=data.get("rooms_per_night"),
+            min_stars=data.get("min_stars"),
+            max_distance_km=data.get("max_distance_km"),
+            nights_before=data.get("nights_before"),
+            nights_after=data.get("nights_after"),
+        )

@@ -1,0 +1,251 @@
+"""Writes to option holds: place, release, confirm, expire, with ranks kept in order.
+
+Ranks are a queue per venue: among the active holds whose occupancy days
+overlap, the one placed first is the 1st option, the next the 2nd, and so on.
+Whenever a hold stops being active, ``_rerank`` walks the venue's active holds
+again and moves the later ones up; an owner whose option improved is told by
+email (after commit, so a rolled-back change sends nothing) and the hold's
+history records why its rank changed.
+
+Every write first locks the venue's row (``select_for_update``), then the
+venue's holds. The venue row exists even when no hold does yet, so two
+requests on the same venue, say two releases at once, run one after the
+other and the second ranks against what the first left.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from bookings.availability import AvailabilityRequest, availability_search
+from bookings.models import VenueHold
+from events.models import Event
+from events.services import event_confirm
+from scheduler.days import shift
+from venues.models import Venue
+
+Status = VenueHold.Status
+OPEN_EVENT = (Event.Status.REQUESTED, Event.Status.PLACED)
+
+
+def _ordinal(rank: int) -> str:
+    return {1: "1st", 2: "2nd", 3: "3rd"}.get(rank, f"{rank}th")
+
+
+def _notify(hold: VenueHold, subject: str, body: str) -> None:
+    """Email the hold's owner once the transaction commits (nothing when it rolls back)."""
+    address = hold.notice_email
+    if not address:
+        return
+    subject = f"[{hold.event_id}] {subject}"
+    transaction.on_commit(lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [address]))
+
+
+def _lock_venues(venue_ids: Iterable[str]) -> None:
+    """Lock the venues' rows, always in id order so two writers cannot deadlock."""
+    list(Venue.objects.select_for_update().filter(pk__in=sorted(set(venue_ids))).order_by("pk"))
+
+
+def _locked_hold(hold: VenueHold) -> VenueHold:
+    """The hold as it is now (after the venue lock), refused unless still active."""
+    current = (
+        VenueHold.objects.select_for_update(of=("self",)).select_related("event").get(pk=hold.pk)
+    )
+    if current.status != Status.ACTIVE:
+        raise ValidationError({"status": [f"The hold is {current.status}, not active."]})
+    return current
+
+
+def _save(hold: VenueHold, reason: str, fields: list[str]) -> None:
+    hold._change_reason = reason  # recorded in the hold's (so the event's) history
+    hold.save(update_fields=fields)
+
+
+def _rerank(venue_id: str) -> None:
+    """Renumber the venue's active holds by arrival; tell owners whose option moved up."""
+    active = list(
+        VenueHold.objects.select_for_update()
+        .filter(venue_id=venue_id, status=Status.ACTIVE)
+        .order_by("created_at", "id")
+    )
+    for index, hold in enumerate(active):
+        rank = 1 + sum(1 for earlier in active[:index] if earlier.overlaps(hold))
+        if rank == hold.rank:
+            continue
+        old, hold.rank = hold.rank, rank
+        _save(hold, f"moved up from {_ordinal(old)} to {_ordinal(rank)} option", ["rank"])
+        _notify(
+            hold,
+            f"Your hold on {hold.venue_id} is now the {_ordinal(rank)} option",
+            f"The hold of {hold.event_id} on {hold.venue_id} from {hold.start} moved up from "
+            f"{_ordinal(old)} to {_ordinal(rank)} option. It is kept until {hold.expires_on}.",
+        )
+
+
+def _end(hold: VenueHold, status: str, reason: str) -> None:
+    hold.status = status
+    _save(hold, reason, ["status"])
+
+
+@transaction.atomic
+def hold_place(
+    *,
+    event: Event,
+    venue: Venue,
+    start: dt.date,
+    expires_on: dt.date,
+    holder: AbstractBaseUser | None = None,
+    holder_email: str = "",
+) -> VenueHold:
+    """A new option hold of ``event`` on ``venue`` from ``start``, ranked behind earlier ones.
+
+    Refused when the event is confirmed or cancelled, when it already holds
+    the venue, when the expiry has passed, or when the venue cannot take the
+    event from ``start`` at all (closures, blackouts, the published plan,
+    contracts, hotel rooms: the availability search says why).
+    """
+    _lock_venues([venue.pk])
+    event = Event.objects.select_for_update().get(pk=event.pk)
+    today = timezone.localdate()
+    _expire_venue(venue.pk, today)
+    if event.status not in OPEN_EVENT:
+        raise ValidationError({"event": [f"A {event.status} event cannot hold a venue."]})
+    if expires_on < today:
+        raise ValidationError({"expires_on": ["The expiry date has already passed."]})
+    if VenueHold.objects.filter(event=event, venue=venue, status=Status.ACTIVE).exists():
+        raise ValidationError({"venue": ["The event already holds this venue."]})
+    answer = availability_search(
+        request=AvailabilityRequest.from_event(event, start=start, venue_id=venue.pk),
+        exclude_event=event.pk,
+    )
+    if not answer.venues:
+        reason = answer.reason or "the venue is taken"
+        raise ValidationError({"start": [f"{venue.pk} cannot take {event.pk} then: {reason}."]})
+    hold = VenueHold(
+        event=event,
+        venue=venue,
+        start=start,
+        occupancy_start=shift(start, -event.setup_days),
+        occupancy_end=shift(start, event.duration_days - 1 + event.teardown_days),
+        expires_on=expires_on,
+        holder=holder if holder is not None and holder.is_authenticated else None,
+        holder_email=holder_email,
+    )
+    competing = VenueHold.objects.select_for_update().filter(venue=venue, status=Status.ACTIVE)
+    hold.rank = 1 + sum(1 for other in competing if other.overlaps(hold))
+    hold._change_reason = f"placed as {_ordinal(hold.rank)} option"
+    hold.full_clean()
+    hold.save()
+    return hold
+
+
+@transaction.atomic
+def hold_release(*, hold: VenueHold) -> VenueHold:
+    """Give the hold up; the options behind it on its days move up."""
+    _lock_venues([hold.venue_id])
+    hold = _locked_hold(hold)
+    _end(hold, Status.RELEASED, "released")
+    _rerank(hold.venue_id)
+    return hold
+
+
+@transaction.atomic
+def hold_confirm(*, hold: VenueHold) -> VenueHold:
+    """Book the venue for the hold's event: the event is confirmed there, rivals lose out.
+
+    Only the 1st option may be confirmed. The event is contracted through
+    ``events.services.event_confirm`` (so the solver pins it); other active
+    holds on overlapping days of the venue are superseded and their owners
+    told; the event's holds on other venues are released, moving their
+    queues up.
+    """
+    others = list(
+        VenueHold.objects.filter(event_id=hold.event_id, status=Status.ACTIVE).exclude(pk=hold.pk)
+    )
+    _lock_venues([hold.venue_id, *(other.venue_id for other in others)])
+    hold = _locked_hold(hold)
+    if hold.rank != 1:
+        raise ValidationError(
+            {"rank": [f"Only the 1st option can be confirmed; this is the {_ordinal(hold.rank)}."]}
+        )
+    event_confirm(event=hold.event, venue=hold.venue, start=hold.start)
+    _end(hold, Status.CONFIRMED, "confirmed: the venue is booked")
+    rivals = VenueHold.objects.select_for_update().filter(
+        venue_id=hold.venue_id,
+        status=Status.ACTIVE,
+        occupancy_start__lte=hold.occupancy_end,
+        occupancy_end__gte=hold.occupancy_start,
+    )
+    for rival in rivals:
+        _end(rival, Status.SUPERSEDED, f"superseded: {hold.event_id} booked the venue")
+        _notify(
+            rival,
+            f"Your hold on {rival.venue_id} has lapsed",
+            f"{rival.venue_id} was booked by another event on days your hold of "
+            f"{rival.event_id} from {rival.start} needed; the hold has lapsed.",
+        )
+    for other in VenueHold.objects.select_for_update().filter(pk__in=[o.pk for o in others]):
+        if other.status == Status.ACTIVE:
+            _end(other, Status.RELEASED, f"released: the event booked {hold.venue_id}")
+    for venue_id in {hold.venue_id, *(o.venue_id for o in others)}:
+        _rerank(venue_id)
+    return hold
+
+
+def _expire_venue(venue_id: str, today: dt.date) -> int:
+    """End the venue's holds kept no later than yesterday or of cancelled events.
+
+    The caller holds the venue's lock. A cancelled event's hold is released
+    here rather than by ``event_cancel``, so the catalogue needs no hook into
+    bookings and the queue still moves up at the next listing or cron run.
+    """
+    ended = list(
+        VenueHold.objects.select_for_update(of=("self",))
+        .filter(venue_id=venue_id, status=Status.ACTIVE)
+        .filter(Q(expires_on__lt=today) | Q(event__status=Event.Status.CANCELLED))
+        .select_related("event")
+    )
+    for hold in ended:
+        if hold.event.status == Event.Status.CANCELLED:
+            _end(hold, Status.RELEASED, "released: the event was cancelled")
+            continue
+        _end(hold, Status.EXPIRED, f"expired after {hold.expires_on}")
+        _notify(
+            hold,
+            f"Your hold on {hold.venue_id} has expired",
+            f"The hold of {hold.event_id} on {hold.venue_id} from {hold.start} was kept "
+            f"until {hold.expires_on} and has expired.",
+        )
+    if ended:
+        _rerank(venue_id)
+    return len(ended)
+
+
+def holds_expire(*, today: dt.date | None = None) -> int:
+    """Expire every hold past its date and move the queues up; how many ended.
+
+    Idempotent: a second run finds nothing to do. One transaction per venue,
+    so a slow venue does not hold the others' locks.
+    """
+    today = today or timezone.localdate()
+    venue_ids = (
+        VenueHold.objects.filter(status=Status.ACTIVE)
+        .filter(Q(expires_on__lt=today) | Q(event__status=Event.Status.CANCELLED))
+        .values_list("venue_id", flat=True)
+        .distinct()
+    )
+    count = 0
+    for venue_id in sorted(set(venue_ids)):
+        with transaction.atomic():
+            _lock_venues([venue_id])
+            count += _expire_venue(venue_id, today)
+    return count
