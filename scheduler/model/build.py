@@ -12,7 +12,7 @@ from scheduler.model.plan import PlanModel
 from scheduler.model.spacing import add_max_concurrent_major, add_min_gap
 from scheduler.model.targets import add_targets
 from scheduler.model.venues import add_venue_sharing
-from scheduler.model.warm_start import add_warm_start
+from scheduler.model.warm_start import add_warm_start, greedy_plan
 from scheduler.problem import Problem
 
 # Rule families the diagnosis may switch off to find which one stands in the way.
@@ -37,7 +37,13 @@ def build_model(
     """
     plan = PlanModel(problem, options)
     terms = add_placement(plan)
-    terms += add_musts(plan, set(required), as_assumptions=explain)
+    required = set(required)
+    if explain:
+        mode = "assumed"
+    else:
+        plan.warm_start = greedy_plan(plan)
+        mode = "hard" if required & plan.placed.keys() <= plan.warm_start.keys() else "priced"
+    terms += add_musts(plan, required, mode=mode)
     if "venue_sharing" not in relax:
         add_venue_sharing(plan)
     terms += add_room_blocks(plan)

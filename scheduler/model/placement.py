@@ -63,26 +63,31 @@ def _add_intervals(plan: PlanModel, event_id: str) -> None:
     )
 
 
-def add_musts(plan: PlanModel, required: set[str], *, as_assumptions: bool) -> list[Term]:
-    """Pinned and mandatory events are placed.
+def add_musts(plan: PlanModel, required: set[str], *, mode: str) -> list[Term]:
+    """Pinned and mandatory events are placed; ``mode`` says how.
 
-    In the search a must is priced above everything else the plan can gain
-    (``must_weight``), not imposed: the empty plan then stays a solution, so
-    the search starts at once and improves by large neighbourhoods, and a plan
-    that cannot hold every must is still the best plan without those. Placing
-    every must is proven impossible only when that plan is OPTIMAL, or by the
-    diagnosis. To explain, each must is an assumption literal instead.
+    - ``"hard"``: imposed. Used when the warm start already places every
+      must, so the search has a first solution anyway.
+    - ``"priced"``: each must is worth more than everything else the plan can
+      gain (``must_weight``). The empty plan stays a solution, the search
+      starts at once, and a plan that cannot hold every must is still the
+      best plan without those; it is proven impossible only when that plan
+      is OPTIMAL, or by the diagnosis.
+    - ``"assumed"``: each must is an assumption literal, for the diagnosis.
     """
     terms = []
-    weight = must_weight(plan)
+    weight = must_weight(plan) if mode == "priced" else 0.0
     for event_id in sorted(required & plan.placed.keys()):
-        if as_assumptions:
+        placed = plan.placed[event_id]
+        if mode == "assumed":
             must = plan.model.new_bool_var(f"must[{event_id}]")
-            plan.model.add_implication(must, plan.placed[event_id])
+            plan.model.add_implication(must, placed)
             plan.must[event_id] = must
+        elif mode == "hard":
+            plan.model.add(placed == 1)
         else:
             # Priced so that a plan placing every must scores its plain objective.
-            terms.append(Term(plan.placed[event_id], weight))
+            terms.append(Term(placed, weight))
             plan.constant -= weight
     return terms
 

@@ -16,6 +16,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from scheduler.candidates import nights_count
+from scheduler.days import year_spans
 from scheduler.model.plan import PlanModel
 from scheduler.problem import Event
 
@@ -44,18 +45,42 @@ class Choice:
     rooms: dict[str, int]
 
 
-def _order(plan: PlanModel) -> list[Event]:
+def _order(plan: PlanModel, hardest_first: bool) -> tuple[list[Event], set[str]]:
+    """Pins, mandatory events, events a target counts (priced highest), previous, by value."""
+    spans = year_spans(plan.problem.horizon)
+
+    def for_target(event: Event) -> bool:
+        days = [d for starts in plan.options[event.id].starts.values() for d in starts]
+        return any(
+            target.counts(event)
+            and target.year in spans
+            and any(spans[target.year][0] <= d <= spans[target.year][1] for d in days)
+            for target in plan.problem.targets
+        )
+
     def rank(event: Event) -> tuple:
         must = event.pinned is not None or event.is_mandatory
-        return (not must, event.pinned is None, event.previous is None, -event.effective_value)
+        counted = for_target(event)
+        # Among events a target counts, maybe the hardest to place first.
+        hard = counted and hardest_first
+        choices = sum(map(len, plan.options[event.id].starts.values())) if hard else 0
+        return (
+            not must,
+            event.pinned is None,
+            not counted,
+            choices,
+            event.previous is None,
+            -event.effective_value,
+        )
 
-    return sorted(plan.events, key=rank)
+    return sorted(plan.events, key=rank), {e.id for e in plan.events if for_target(e)}
 
 
-def _tries(plan: PlanModel, event: Event) -> list[tuple[str, int]]:
+def _tries(plan: PlanModel, event: Event, packed: bool) -> list[tuple[str, int]]:
+    """Placements to try: nearest the preferred start, or earliest first when ``packed``."""
     options = plan.options[event.id].starts
     previous = event.previous
-    anchor = event.preferred_start or (previous.start if previous else None)
+    anchor = None if packed else event.preferred_start or (previous.start if previous else None)
     target = plan.days.index(anchor) if anchor else None
     tries = [(abs(day - target) if target is not None else day, v, day)
              for v, days in options.items() for day in days]  # fmt: skip
@@ -148,8 +173,8 @@ class _Greedy:
                 for night in range(first, first + nights_count(event)):
                     self.booked.rooms[hotel_id, night] += rooms
 
-    def place(self, event: Event) -> Choice | None:
-        for venue_id, start in _tries(self.plan, event):
+    def place(self, event: Event, packed: bool) -> Choice | None:
+        for venue_id, start in _tries(self.plan, event, packed):
             if not (self.fits_calendar(event, start) and self.fits_venue(event, venue_id, start)):
                 continue
             rooms = self.find_rooms(event, venue_id, start)
@@ -158,24 +183,57 @@ class _Greedy:
         return None
 
 
-def greedy_plan(plan: PlanModel) -> dict[str, Choice]:
-    """A plan that keeps the hard rules, placing events greedily in order of importance."""
+def _greedy_pass(plan: PlanModel, *, hardest_first: bool, pack: bool) -> dict[str, Choice]:
     greedy = _Greedy(plan)
+    order, counted = _order(plan, hardest_first)
     chosen = {}
-    for event in _order(plan):
-        choice = greedy.place(event)
+    for event in order:
+        choice = greedy.place(event, packed=pack and event.id in counted)
         if choice is not None:
             greedy.book(event, choice)
             chosen[event.id] = choice
     return chosen
 
 
+def _shortfall(plan: PlanModel, chosen: dict[str, Choice]) -> int:
+    missing = 0
+    for target in plan.problem.targets:
+        count = sum(
+            1
+            for event_id, choice in chosen.items()
+            if target.counts(plan.problem.event(event_id))
+            and plan.days.date(choice.start).year == target.year
+        )
+        missing += max(0, target.min_count - count)
+    return missing
+
+
+def greedy_plan(plan: PlanModel) -> dict[str, Choice]:
+    """A plan that keeps the hard rules, placing events greedily in order of importance.
+
+    Three passes differ in how they serve targets (events near their preferred
+    start; the hardest first; packed earliest first); the one with the
+    smallest target shortfall, then the most value, wins.
+    """
+    passes = [
+        _greedy_pass(plan, hardest_first=False, pack=False),
+        _greedy_pass(plan, hardest_first=True, pack=False),
+        _greedy_pass(plan, hardest_first=True, pack=True),
+    ]
+    musts = {e.id for e in plan.events if e.pinned is not None or e.is_mandatory}
+
+    def score(chosen: dict[str, Choice]) -> tuple:
+        value = sum(plan.problem.event(e).effective_value for e in chosen)
+        return (len(musts - chosen.keys()), _shortfall(plan, chosen), -value)
+
+    return min(passes, key=score)
+
+
 def add_warm_start(plan: PlanModel) -> None:
-    """Hints the placement and rooms variables with the greedy plan."""
+    """Hints every decision variable with the greedy plan (``plan.warm_start``)."""
     model = plan.model
     model.clear_hints()
-    chosen = greedy_plan(plan)
-    plan.warm_start = chosen
+    chosen = plan.warm_start
     for event in plan.events:
         choice = chosen.get(event.id)
         model.add_hint(plan.placed[event.id], choice is not None)
