@@ -44,10 +44,14 @@ def flatten(detail, field: str | None = None):
     """The ``{"field", "message"}`` items of a DRF error detail; nested rows as dotted paths."""
     if isinstance(detail, dict):
         for key, value in detail.items():
+            # A nested list's errors are keyed by row index, and row 0 is a name too.
             name = (
                 None if key in (NON_FIELD_ERRORS, api_settings.NON_FIELD_ERRORS_KEY, None) else key
             )
-            yield from flatten(value, f"{field}.{name}" if field and name else field or name)
+            if name is None:
+                yield from flatten(value, field)
+            else:
+                yield from flatten(value, f"{field}.{name}" if field else str(name))
     elif isinstance(detail, list):
         for index, value in enumerate(detail):
             nested = isinstance(value, dict | list)

@@ -389,3 +389,12 @@ def test_a_venue_update_that_breaks_a_confirmed_event_is_refused(staff):
     assert response.status_code == 400
     assert "Confirmed event wmc" in errors_by_field(response)[None][0]
     assert not expo.unavailable.exists()
+
+
+@pytest.mark.parametrize("index", [0, 1])
+def test_a_malformed_nested_row_is_named_by_its_index(staff, plenary, index):
+    rows = [{"start": "2026-03-01", "end": "2026-03-02"}] * 2
+    rows[index] = {"start": "2026-02-30", "end": "2026-03-01"}
+    response = staff.post("/api/v1/venues/", {**VENUE, "unavailable": rows}, format="json")
+    assert response.status_code == 400
+    assert f"unavailable.{index}.start" in errors_by_field(response)
