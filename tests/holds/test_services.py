@@ -1,0 +1,166 @@
+"""Option holds: ranks per venue and overlapping days, promotion, expiry, confirmation."""
+
+import datetime as dt
+import io
+
+import pytest
+from django.core import mail
+from django.core.exceptions import ValidationError
+from django.core.management import call_command
+
+from bookings import services
+from bookings.models import VenueHold
+from events.exchange import catalogue_export
+from events.models import Event
+from events.services import event_cancel
+from tests.holds import factories as f
+
+D = f.D
+Status = VenueHold.Status
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def expo():
+    return f.venue("expo")
+
+
+def queue(*events):
+    """Three events asking for overlapping September days at the Expo."""
+    return [f.event(code) for code in events]
+
+
+def ranks(venue="expo") -> dict[str, int]:
+    return dict(
+        VenueHold.objects.filter(venue_id=venue, status=Status.ACTIVE).values_list(
+            "event_id", "rank"
+        )
+    )
+
+
+def test_overlapping_holds_queue_up_and_others_are_first_options(expo):
+    a, b, c, d = queue("a", "b", "c", "d")
+    f.hold(a, expo, D(2026, 9, 20))  # occupancy 18..24 Sep
+    f.hold(b, expo, D(2026, 9, 24))  # 22..28: meets a
+    f.hold(c, expo, D(2026, 9, 10))  # 8..14: meets neither
+    f.hold(d, expo, D(2026, 9, 23))  # 21..27: meets a and b
+    assert ranks() == {"a": 1, "b": 2, "c": 1, "d": 3}
+
+
+def test_releasing_the_first_option_moves_the_next_up_and_tells_them(
+    expo, django_capture_on_commit_callbacks
+):
+    a, b, c = queue("a", "b", "c")
+    first = f.hold(a, expo, D(2026, 9, 20))
+    f.hold(b, expo, D(2026, 9, 21))
+    f.hold(c, expo, D(2026, 9, 22))
+    with django_capture_on_commit_callbacks(execute=True):
+        services.hold_release(hold=first)
+    assert ranks() == {"b": 1, "c": 2}
+    assert sorted((m.to[0], m.subject) for m in mail.outbox) == [
+        ("b@organiser.example", "[b] Your hold on expo is now the 1st option"),
+        ("c@organiser.example", "[c] Your hold on expo is now the 2nd option"),
+    ]
+    promoted = VenueHold.objects.get(event=b).history.first()
+    assert promoted.history_change_reason == "moved up from 2nd to 1st option"
+
+
+def test_nothing_is_sent_when_the_transaction_rolls_back(expo, django_capture_on_commit_callbacks):
+    a, b = queue("a", "b")
+    first = f.hold(a, expo, D(2026, 9, 20))
+    f.hold(b, expo, D(2026, 9, 21))
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        services.hold_release(hold=first)
+    assert len(callbacks) == 1 and mail.outbox == []
+
+
+def test_expiry_ends_old_holds_once_and_promotes(expo, django_capture_on_commit_callbacks):
+    a, b = queue("a", "b")
+    today = dt.date.today()
+    f.hold(a, expo, D(2026, 9, 20), expires_on=today)
+    f.hold(b, expo, D(2026, 9, 21))
+    assert services.holds_expire(today=today) == 0  # kept through its last day
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.holds_expire(today=today + dt.timedelta(days=1)) == 1
+        assert services.holds_expire(today=today + dt.timedelta(days=1)) == 0
+    assert VenueHold.objects.get(event=a).status == Status.EXPIRED
+    assert ranks() == {"b": 1}
+    subjects = sorted(m.subject for m in mail.outbox)
+    assert subjects == [
+        "[a] Your hold on expo has expired",
+        "[b] Your hold on expo is now the 1st option",
+    ]
+
+
+def test_the_command_is_idempotent(expo):
+    a, b = queue("a", "b")
+    f.hold(a, expo, D(2026, 9, 20))
+    f.hold(b, expo, D(2026, 9, 21))
+    VenueHold.objects.filter(event=a).update(expires_on=D(2020, 1, 1))
+    out = []
+    for _ in range(2):
+        call_command("expire_holds", stdout=(buffer := io.StringIO()))
+        out.append(buffer.getvalue().strip())
+    assert out == ["1 hold(s) ended", "0 hold(s) ended"]
+    assert ranks() == {"b": 1}
+
+
+def test_a_cancelled_events_holds_end_and_the_queue_moves(expo):
+    a, b = queue("a", "b")
+    f.hold(a, expo, D(2026, 9, 20))
+    f.hold(b, expo, D(2026, 9, 21))
+    event_cancel(event=a)
+    assert services.holds_expire() == 1
+    assert VenueHold.objects.get(event=a).status == Status.RELEASED
+    assert ranks() == {"b": 1}
+
+
+def test_confirming_books_the_venue_and_lapses_the_rivals(expo, django_capture_on_commit_callbacks):
+    hall = f.venue("hall")
+    a, b, c = queue("a", "b", "c")
+    first = f.hold(a, expo, D(2026, 9, 20))
+    f.hold(b, expo, D(2026, 9, 21))
+    f.hold(c, expo, D(2026, 10, 20))  # other days: untouched
+    f.hold(b, hall, D(2026, 9, 21))
+    f.hold(a, hall, D(2026, 9, 21))  # a's 2nd option elsewhere: released on booking
+    with pytest.raises(ValidationError, match="Only the 1st option"):
+        services.hold_confirm(hold=VenueHold.objects.get(event=b, venue=expo))
+    with django_capture_on_commit_callbacks(execute=True):
+        services.hold_confirm(hold=first)
+    a.refresh_from_db()
+    assert (a.status, a.pinned_venue_id, a.pinned_start) == (
+        Event.Status.CONFIRMED,
+        "expo",
+        D(2026, 9, 20),
+    )
+    statuses = dict(VenueHold.objects.filter(venue=expo).values_list("event_id", "status"))
+    assert statuses == {"a": Status.CONFIRMED, "b": Status.SUPERSEDED, "c": Status.ACTIVE}
+    assert VenueHold.objects.get(event=a, venue=hall).status == Status.RELEASED
+    assert ranks("hall") == {"b": 1}
+    assert [m.subject for m in mail.outbox] == ["[b] Your hold on expo has lapsed"]
+
+
+def test_a_hold_needs_free_days_an_open_event_and_a_future_expiry(expo):
+    wmc, other = queue("wmc", "other")
+    f.published_plan([(wmc, expo, D(2026, 9, 20), [])])
+    # 60,000 + 60,000 m² exceed the Expo's 100,000 on WMC's days.
+    with pytest.raises(ValidationError) as refused:
+        f.hold(other, expo, D(2026, 9, 22))
+    assert "start" in refused.value.message_dict
+    # WMC's own published days do not block its own hold.
+    assert f.hold(wmc, expo, D(2026, 9, 22)).rank == 1
+    with pytest.raises(ValidationError) as refused:
+        f.hold(wmc, expo, D(2026, 9, 22))
+    assert "venue" in refused.value.message_dict
+    with pytest.raises(ValidationError) as refused:
+        f.hold(other, expo, D(2026, 10, 10), expires_on=D(2020, 1, 1))
+    assert "expires_on" in refused.value.message_dict
+
+
+def test_the_first_option_is_the_solvers_previous_placement_until_one_is_published(expo):
+    a, b = queue("a", "b")
+    f.hold(a, expo, D(2026, 9, 20))
+    f.hold(b, expo, D(2026, 9, 21))
+    events = {e.id: e for e in catalogue_export(start=D(2026, 1, 1), end=D(2026, 12, 31)).events}
+    assert (events["a"].previous.venue, events["a"].previous.start) == ("expo", D(2026, 9, 20))
+    assert events["b"].previous is None  # a 2nd option is no preference yet
