@@ -123,6 +123,16 @@ def hold_place(
         raise ValidationError({"expires_on": ["The expiry date has already passed."]})
     if VenueHold.objects.filter(event=event, venue=venue, status=Status.ACTIVE).exists():
         raise ValidationError({"venue": ["The event already holds this venue."]})
+    last_day = shift(start, event.duration_days - 1)
+    if event.window_start and not (event.window_start <= start and last_day <= event.window_end):
+        raise ValidationError(
+            {
+                "start": [
+                    f"The public days leave the event's window {event.window_start}.."
+                    f"{event.window_end}."
+                ]
+            }
+        )
     answer = availability_search(
         request=AvailabilityRequest.from_event(event, start=start, venue_id=venue.pk),
         exclude_event=event.pk,
