@@ -5,9 +5,11 @@ the result; every business rule lives in the services and
 ``events.validation``.
 """
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Any, ClassVar
 
+from django import forms
 from django.db.models import Q
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema
@@ -204,8 +206,17 @@ class PlanningRulesSerializer(serializers.ModelSerializer):
 # --- filters -----------------------------------------------------------------------------
 
 
+class YearFilter(filters.NumberFilter):
+    """A whole calendar year a date can have; any other is a 400, not a 500 from the lookup."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(min_value=dt.MINYEAR, max_value=dt.MAXYEAR, **kwargs)
+
+
 class EventFilter(filters.FilterSet):
-    year = filters.NumberFilter(
+    year = YearFilter(
         method="filter_year",
         label="Window overlapping the year, pinned or placed in it, or no window.",
     )
@@ -217,14 +228,14 @@ class EventFilter(filters.FilterSet):
         fields = ["category", "international", "status", "mandatory", "exclusive"]
 
     def filter_year(self, queryset, name: str, year: int):
-        return selectors.event_list_in_year(year=int(year), events=queryset)
+        return selectors.event_list_in_year(year=year, events=queryset)
 
     def filter_venue(self, queryset, name: str, venue: str):
         return queryset.filter(Q(pinned_venue=venue) | Q(previous_venue=venue))
 
 
 class BlackoutFilter(filters.FilterSet):
-    year = filters.NumberFilter(method="filter_year", label="Overlapping the year.")
+    year = YearFilter(method="filter_year", label="Overlapping the year.")
 
     class Meta:
         model = Blackout

@@ -1,5 +1,8 @@
+import datetime as dt
+
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import ValidationError
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -20,9 +23,15 @@ class EventYearFilter(admin.SimpleListFilter):
         return [(year, year) for year in sorted(years)]
 
     def queryset(self, request, queryset):
-        if self.value():
-            return selectors.event_list_in_year(year=int(self.value()), events=queryset)
-        return queryset
+        if not self.value():
+            return queryset
+        try:
+            year = int(self.value())
+            dt.date(year, 1, 1)
+        except (ValueError, OverflowError):
+            # The admin answers a bad lookup with its "invalid filter" page, not a 500.
+            raise IncorrectLookupParameters(f"No calendar year {self.value()}.") from None
+        return selectors.event_list_in_year(year=year, events=queryset)
 
 
 class EventAdminForm(forms.ModelForm):

@@ -398,3 +398,11 @@ def test_a_malformed_nested_row_is_named_by_its_index(staff, plenary, index):
     response = staff.post("/api/v1/venues/", {**VENUE, "unavailable": rows}, format="json")
     assert response.status_code == 400
     assert f"unavailable.{index}.start" in errors_by_field(response)
+
+
+@pytest.mark.parametrize("resource", ["events", "blackouts"])
+@pytest.mark.parametrize("year", ["10000", "0", "-1", "2026.5", "99999999999999999999"])
+def test_a_year_no_calendar_has_is_400_naming_the_filter(anonymous, resource, year):
+    response = anonymous.get(f"/api/v1/{resource}/?year={year}")
+    assert response.status_code == 400
+    assert "year" in errors_by_field(response)

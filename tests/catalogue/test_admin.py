@@ -70,3 +70,10 @@ def test_confirm_and_cancel_actions(admin_client, catalogue):
     assert Event.objects.get(pk="forum-2026").status == "requested", "no placement to confirm"
     admin_client.post(url, {"action": "cancel", "_selected_action": ["forum-2026"]})
     assert Event.objects.get(pk="forum-2026").status == "cancelled"
+
+
+@pytest.mark.parametrize("year", ["abc", "10000", "99999999999999999999"])
+def test_a_year_no_calendar_has_is_an_admin_lookup_error_not_a_500(admin_client, catalogue, year):
+    response = admin_client.get(f"{admin_url(Event, 'changelist')}?year={year}")
+    assert response.status_code == 302
+    assert response.url.endswith("?e=1")
