@@ -16,5 +16,6 @@ urlpatterns = [
     path("api/v1/", include("api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("planner/", include("api.planner_urls")),
     path("", include("api.calendar_urls")),
 ]

@@ -1,0 +1,386 @@
+"""Staff-only planner pages: venue timeline, hotel pressure, targets, sports season, scenarios.
+
+Pictures are inline SVG drawn on the server (``api.charts``), so the pages
+need no JavaScript; a running solve refreshes its page every two seconds
+with a plain ``<meta http-equiv="refresh">``. Languages work as on the
+public pages (``?lang=en``). Unpublished plans appear here only, behind the
+staff login.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from django.contrib.admin.views.decorators import staff_member_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils import translation
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_safe
+
+from api import charts, ical
+from api.feeds import request_lang
+from api.pages import CATEGORIES, page, with_lang
+from events.exchange import catalogue_export
+from scheduler.models import Scenario
+from scheduler.planner import (
+    CITY_WIDE,
+    Placed,
+    nightly_loads,
+    overlapping,
+    plan_placed,
+    published_plan,
+    scenario_placed,
+    season,
+    targets_status,
+    year_range,
+)
+from scheduler.problem import DateRange, Problem
+from scheduler.publishing import latest_version
+from scheduler.scenarios import scenario_create, scenario_diff, scenario_publish, scenario_solve
+
+MAX_RANGE_DAYS = 3 * 366
+
+
+def _year(request: HttpRequest) -> int:
+    """``?year=``, else the first year of the published plan, else this year."""
+    try:
+        return int(request.GET.get("year", ""))
+    except ValueError:
+        version = latest_version()
+        return version.plan.horizon_start.year if version else dt.date.today().year
+
+
+def _days(request: HttpRequest) -> DateRange:
+    """``?start=&end=`` when both parse and make a sensible range, else the ``?year=``."""
+    try:
+        start = dt.date.fromisoformat(request.GET.get("start", ""))
+        end = dt.date.fromisoformat(request.GET.get("end", ""))
+    except ValueError:
+        return year_range(_year(request))
+    if start <= end and (end - start).days < MAX_RANGE_DAYS:
+        return DateRange(start, end)
+    return year_range(_year(request))
+
+
+def _svg(markup: str) -> SafeString:
+    # api.charts escapes every text it draws; nothing else reaches the markup.
+    return mark_safe(markup)
+
+
+def _category_labels() -> dict[str, str]:
+    return {c: ical.category_label(c) for c in CATEGORIES}
+
+
+def timeline_picture(
+    placed: Iterable[Placed], problem: Problem, days: DateRange, lang: str, title: str
+) -> SafeString:
+    """The venue timeline of ``placed`` over ``days``: every venue a row, blackouts shaded."""
+    by_venue: dict[str, list[charts.Bar]] = {v.id: [] for v in problem.venues}
+    for p in overlapping(placed, days):
+        by_venue.setdefault(p.venue, []).append(
+            charts.Bar(
+                event=p.event,
+                label=p.name.text(lang),
+                category=p.category,
+                start=p.public.start,
+                end=p.public.end,
+                occupancy_start=p.occupancy.start,
+                occupancy_end=p.occupancy.end,
+            )
+        )
+    names = {v.id: v.name.text(lang) for v in problem.venues}
+    rows = [
+        charts.TimelineRow(venue=v, label=names.get(v, v), bars=bars)
+        for v, bars in by_venue.items()
+    ]
+    shades = [
+        charts.Shade(b.start, b.end, b.reason or _("Blackout"))
+        for b in problem.blackouts
+        if b.range.overlaps(days)
+    ]
+    texts = charts.TimelineTexts(
+        title=title,
+        public=_("public days"),
+        move_in=_("move-in"),
+        move_out=_("move-out"),
+        categories=_category_labels(),
+    )
+    return _svg(
+        charts.timeline_svg(rows, start=days.start, end=days.end, shades=shades, texts=texts)
+    )
+
+
+def _range_links(request: HttpRequest, days: DateRange, lang: str) -> dict[str, str]:
+    year = days.start.year
+    return {
+        "previous_year_url": with_lang(request.path, lang, year=str(year - 1)),
+        "next_year_url": with_lang(request.path, lang, year=str(year + 1)),
+    }
+
+
+@staff_member_required
+@require_safe
+def index(request: HttpRequest) -> HttpResponse:
+    """The planner's start page: the pictures and the scenarios."""
+    lang = request_lang(request)
+    scenarios = Scenario.objects.select_related("solve_run", "base_version", "owner")[:50]
+    return page(
+        request,
+        "planner/index.html",
+        {"scenarios": scenarios, "lang_suffix": with_lang("", lang), "year": _year(request)},
+    )
+
+
+@staff_member_required
+@require_safe
+def timeline(request: HttpRequest) -> HttpResponse:
+    """Venue timeline of the published plan for a year or ``?start=&end=``."""
+    lang = request_lang(request)
+    days = _days(request)
+    with translation.override(ical.LANGS[lang]):
+        problem = catalogue_export(start=days.start, end=days.end)
+        picture = timeline_picture(
+            plan_placed(published_plan(latest_version())),
+            problem,
+            days,
+            lang,
+            _("Venue timeline %(start)s to %(end)s") % {"start": days.start, "end": days.end},
+        )
+    return page(
+        request,
+        "planner/timeline.html",
+        {"days": days, "picture": picture, **_range_links(request, days, lang)},
+    )
+
+
+@staff_member_required
+@require_safe
+def hotels(request: HttpRequest) -> HttpResponse:
+    """Rooms held per night against block capacity, city-wide and per hotel."""
+    lang = request_lang(request)
+    days = _days(request)
+    with translation.override(ical.LANGS[lang]):
+        problem = catalogue_export(start=days.start, end=days.end)
+        loads = nightly_loads(plan_placed(published_plan(latest_version())), problem.hotels, days)
+        names = {h.id: h.name.text(lang) for h in problem.hotels}
+        pictures = []
+        for hotel_id, nights in loads.items():
+            title = _("City-wide") if hotel_id == CITY_WIDE else names[hotel_id]
+            texts = charts.PressureTexts(
+                title=title,
+                held=_("rooms held"),
+                capacity=_("block capacity"),
+                peak=_("peak night"),
+            )
+            series = [charts.NightLoad(n, held, cap) for n, held, cap in nights]
+            peaks = sum(1 for load in series if load.is_peak)
+            pictures.append((title, peaks, _svg(charts.pressure_svg(series, texts=texts))))
+    # City-wide first, then the busiest hotels.
+    pictures = [pictures[-1], *sorted(pictures[:-1], key=lambda item: (-item[1], item[0]))]
+    return page(
+        request,
+        "planner/hotels.html",
+        {"days": days, "pictures": pictures, **_range_links(request, days, lang)},
+    )
+
+
+def targets_picture(statuses, lang: str, title: str) -> SafeString:
+    bars = [
+        charts.TargetBar(
+            label=_target_label(s.target.category, s.target.international),
+            required=s.target.min_count,
+            achieved=s.achieved,
+            category=s.target.category,
+        )
+        for s in statuses
+    ]
+    texts = charts.TargetTexts(title=title, required=_("required"), achieved=_("achieved"))
+    return _svg(charts.targets_svg(bars, texts=texts))
+
+
+def _target_label(category: str, international: bool | None) -> str:
+    scope = {True: _("international"), False: _("domestic"), None: _("all")}[international]
+    return f"{ical.category_label(category)} ({scope})"
+
+
+@staff_member_required
+@require_safe
+def targets(request: HttpRequest) -> HttpResponse:
+    """Yearly targets: required vs achieved in the published plan, and why any falls short."""
+    lang = request_lang(request)
+    year = _year(request)
+    with translation.override(ical.LANGS[lang]):
+        statuses = targets_status(year, latest_version())
+        picture = targets_picture(statuses, lang, _("Targets %(year)s") % {"year": year})
+        rows = [(_target_label(s.target.category, s.target.international), s) for s in statuses]
+    return page(
+        request,
+        "planner/targets.html",
+        {
+            "year": year,
+            "picture": picture,
+            "rows": rows,
+            **_range_links(request, year_range(year), lang),
+        },
+    )
+
+
+def _sports_change(post) -> tuple[str, dict]:
+    """The scenario name and the one sports event dict a season form asks for.
+
+    Empty fields are left out, so a change to an existing event overrides
+    only what the planner filled in.
+    """
+    code = post.get("event", "").strip()
+    change: dict = {"id": code, "category": "sports"}
+    for lang in ("zh", "en"):
+        if post.get(f"name_{lang}", "").strip():
+            change.setdefault("name", {})[lang] = post[f"name_{lang}"].strip()
+    if post.get("new"):
+        change["international"] = True
+    for key in ("duration_days", "attendance"):
+        if post.get(key, "").strip():
+            change[key] = int(post[key]) if post[key].strip().isdigit() else post[key]
+    if post.get("window_start") and post.get("window_end"):
+        change["window"] = {"start": post["window_start"], "end": post["window_end"]}
+    features = [f.strip() for f in post.get("required_features", "").split(",") if f.strip()]
+    if features:
+        change["required_features"] = features
+    name = post.get("scenario_name", "").strip() or f"{code}?"
+    return name, change
+
+
+@staff_member_required
+@require_http_methods(["GET", "POST"])
+def season_view(request: HttpRequest) -> HttpResponse:
+    """The sports bureau's season: events, targets, spacing, venue needs; a what-if form."""
+    lang = request_lang(request)
+    year = _year(request)
+    error = None
+    if request.method == "POST":
+        name, change = _sports_change(request.POST)
+        try:
+            scenario = scenario_create(
+                name=name,
+                events=[change],
+                owner=request.user,
+                start=dt.date(year, 1, 1),
+                end=dt.date(year, 12, 31),
+            )
+            scenario_solve(scenario=scenario, requested_by=request.user)
+        except ValidationError as invalid:
+            error = "; ".join(invalid.messages)
+        else:
+            return redirect(with_lang(reverse("planner:scenario", args=[scenario.pk]), lang))
+    with translation.override(ical.LANGS[lang]):
+        view = season(year, latest_version())
+        picture = targets_picture(view.targets, lang, _("Sports targets %(year)s") % {"year": year})
+    rows = [
+        {
+            "event": e,
+            "name": e.name.text(lang),
+            "venues": [view.venue_names[v].text(lang) for v in e.candidate_venues],
+            "published_venue": e.published.venue_name(lang) if e.published else "",
+            "too_close": (
+                e.gap_before is not None
+                and view.min_gap_days is not None
+                and e.gap_before < view.min_gap_days
+            ),
+        }
+        for e in view.events
+    ]
+    response = page(
+        request,
+        "planner/season.html",
+        {
+            "season": view,
+            "rows": rows,
+            "picture": picture,
+            "error": error,
+            "form": request.POST if error else {},
+            **_range_links(request, year_range(year), lang),
+        },
+    )
+    response.status_code = 400 if error else 200
+    return response
+
+
+@staff_member_required
+@require_http_methods(["GET", "POST"])
+def scenario_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """One scenario: live progress while solving, then the differences and both timelines."""
+    lang = request_lang(request)
+    scenario = get_object_or_404(
+        Scenario.objects.select_related("solve_run", "base_version", "owner"), pk=pk
+    )
+    error = None
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "publish":
+                scenario_publish(
+                    scenario=scenario, comment=request.POST.get("comment", ""), user=request.user
+                )
+            else:
+                scenario_solve(scenario=scenario, requested_by=request.user)
+            return redirect(with_lang(reverse("planner:scenario", args=[pk]), lang))
+        except ValidationError as invalid:
+            error = "; ".join(invalid.messages)
+    run = scenario.solve_run
+    diff = scenario_diff(scenario=scenario)
+    days = DateRange(scenario.horizon_start, scenario.horizon_end)
+    pictures = []
+    if diff is not None:
+        with translation.override(ical.LANGS[lang]):
+            problem = catalogue_export(start=days.start, end=days.end)
+            version = scenario.base_version
+            pictures = [
+                timeline_picture(
+                    plan_placed(published_plan(version)),
+                    problem,
+                    days,
+                    lang,
+                    _("Published plan"),
+                ),
+                timeline_picture(scenario_placed(scenario), problem, days, lang, scenario.name),
+            ]
+            picture_targets = targets_picture_from_diff(diff, lang)
+    else:
+        picture_targets = None
+    response = page(
+        request,
+        "planner/scenario.html",
+        {
+            "scenario": scenario,
+            "run": run,
+            "running": run is not None and not run.is_finished,
+            "gap_percent": run.gap * 100 if run is not None and run.gap is not None else None,
+            "diff": diff,
+            "pictures": pictures,
+            "targets_picture": picture_targets,
+            "error": error,
+        },
+    )
+    response.status_code = 400 if error else 200
+    return response
+
+
+def targets_picture_from_diff(diff: dict, lang: str) -> SafeString:
+    """Targets after the scenario, the published achievement in each bar's tooltip."""
+    bars = [
+        charts.TargetBar(
+            label=f"{t['year']} {_target_label(t['category'], t['international'])}",
+            required=t["min_count"],
+            achieved=t["after"],
+            category=t["category"],
+        )
+        for t in diff["targets"]
+    ]
+    texts = charts.TargetTexts(
+        title=_("Targets with the scenario"), required=_("required"), achieved=_("achieved")
+    )
+    return _svg(charts.targets_svg(bars, texts=texts))

@@ -1,0 +1,137 @@
+"""The SVG pictures: well-formed XML, a row per venue, move-in/out apart, text escaped."""
+
+import datetime as dt
+import xml.etree.ElementTree as ET
+
+from api import charts
+
+D = dt.date
+SVG = "{http://www.w3.org/2000/svg}"
+NASTY = 'Cup <script>alert("x")</script> & "Co"'
+
+
+def parse(svg: str) -> ET.Element:
+    return ET.fromstring(svg)
+
+
+def timeline() -> ET.Element:
+    rows = [
+        charts.TimelineRow(
+            "expo",
+            "会展中心",
+            [
+                charts.Bar(
+                    "fair",
+                    NASTY,
+                    "exhibition",
+                    D(2026, 9, 10),
+                    D(2026, 9, 12),
+                    D(2026, 9, 8),
+                    D(2026, 9, 13),
+                ),
+                charts.Bar(
+                    "forum",
+                    "论坛",
+                    "conference",
+                    D(2026, 10, 2),
+                    D(2026, 10, 2),
+                    D(2026, 10, 2),
+                    D(2026, 10, 2),
+                ),
+            ],
+        ),
+        charts.TimelineRow("stadium", "Stadium & Track", []),
+    ]
+    svg = charts.timeline_svg(
+        rows,
+        start=D(2026, 9, 1),
+        end=D(2026, 10, 31),
+        shades=[charts.Shade(D(2026, 10, 1), D(2026, 10, 7), "Golden <Week>")],
+        texts=charts.TimelineTexts(title="Timeline", categories={"exhibition": "展览"}),
+    )
+    return parse(svg)
+
+
+def test_timeline_has_a_row_per_venue_and_a_bar_per_placement():
+    root = timeline()
+    rows = root.findall(f".//{SVG}g[@class='venue-row']")
+    assert [r.get("data-venue") for r in rows] == ["expo", "stadium"]
+    placements = root.findall(f".//{SVG}g[@class='placement']")
+    assert [p.get("data-event") for p in placements] == ["fair", "forum"]
+    fair = placements[0]
+    kinds = [r.get("class") for r in fair.findall(f"{SVG}rect")]
+    assert kinds == ["move-in", "move-out", "public"]
+    move_in, move_out, public = fair.findall(f"{SVG}rect")
+    # Move-in and move-out are drawn differently from public days, not only in colour.
+    assert move_in.get("fill") == move_out.get("fill") == "url(#hatch)"
+    assert public.get("fill") == charts.CATEGORY_COLOURS["exhibition"]
+    assert float(move_in.get("width")) < float(public.get("width"))  # 2 days against 3
+    # A one-day event without setup or teardown has public days only.
+    forum = placements[1]
+    assert [r.get("class") for r in forum.findall(f"{SVG}rect")] == ["public"]
+
+
+def test_timeline_escapes_names_and_titles():
+    root = timeline()
+    labels = [t.text for t in root.iter(f"{SVG}text") if t.get("class") == "event-label"]
+    assert NASTY in labels  # parsed back intact: it was escaped, not interpreted
+    assert not list(root.iter(f"{SVG}script"))
+    tips = [t.text for t in root.iter(f"{SVG}title")]
+    assert any(tip.startswith(NASTY) and "2026-09-10..2026-09-12" in tip for tip in tips)
+    blackout = root.find(f".//{SVG}rect[@class='blackout']")
+    assert blackout.find(f"{SVG}title").text == "Golden <Week>: 2026-10-01..2026-10-07"
+    venue_labels = [t.text for t in root.iter(f"{SVG}text") if t.get("class") == "venue-label"]
+    assert venue_labels == ["会展中心", "Stadium & Track"]
+
+
+def test_bars_outside_the_range_are_clipped_away():
+    rows = [
+        charts.TimelineRow(
+            "expo",
+            "Expo",
+            [
+                charts.Bar(
+                    "old",
+                    "Old",
+                    "sports",
+                    D(2025, 5, 1),
+                    D(2025, 5, 2),
+                    D(2025, 5, 1),
+                    D(2025, 5, 2),
+                )
+            ],
+        )
+    ]
+    root = parse(
+        charts.timeline_svg(
+            rows, start=D(2026, 1, 1), end=D(2026, 12, 31), texts=charts.TimelineTexts(title="t")
+        )
+    )
+    assert not root.findall(f".//{SVG}g[@class='placement']/{SVG}rect")
+
+
+def test_hotel_pressure_marks_peak_nights():
+    nights = [
+        charts.NightLoad(D(2026, 9, 1), 0, 300),
+        charts.NightLoad(D(2026, 9, 2), 120, 300),
+        charts.NightLoad(D(2026, 9, 3), 290, 300),
+        charts.NightLoad(D(2026, 9, 4), 80, 80),
+    ]
+    root = parse(charts.pressure_svg(nights, texts=charts.PressureTexts(title="Grand <Hotel>")))
+    assert root.find(f"{SVG}title").text == "Grand <Hotel>"
+    bars = [r for r in root.iter(f"{SVG}rect") if "night" in (r.get("class") or "")]
+    assert [r.get("class") for r in bars] == ["night", "night peak", "night peak"]
+    assert root.find(f"{SVG}polyline").get("class") == "capacity"
+    assert "2026-09-03: 290 / 300" in bars[1].find(f"{SVG}title").text
+
+
+def test_targets_chart_shows_short_targets():
+    bars = [
+        charts.TargetBar("Sports (international)", 3, 1, "sports"),
+        charts.TargetBar("Exhibition", 2, 2, "exhibition"),
+    ]
+    root = parse(charts.targets_svg(bars, texts=charts.TargetTexts(title="Targets 2026")))
+    groups = root.findall(f"{SVG}g")
+    assert [g.get("class") for g in groups] == ["target short", "target met"]
+    assert groups[0].find(f"{SVG}rect[@class='achieved']").get("fill") == charts.SHORT_COLOUR
+    assert [t.text for t in groups[0].iter(f"{SVG}text")][-1] == "1 / 3"
