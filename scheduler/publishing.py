@@ -324,8 +324,12 @@ def _publish(*, plan: Plan, comment: str, user: AbstractBaseUser | None) -> Sche
 
 
 def latest_version() -> ScheduleVersion | None:
-    """The schedule the public sees: the highest published version, if any."""
-    return ScheduleVersion.objects.order_by("-number").first()
+    """The schedule the public sees: the highest published version, if any.
+
+    Without its changelog, which every feed and page request would otherwise
+    read and parse (a version of 1,000 new events has a changelog of 200 kB).
+    """
+    return ScheduleVersion.objects.defer("changelog").order_by("-number").first()
 
 
 def published_events(

@@ -5,6 +5,8 @@ import datetime as dt
 import icalendar
 import pytest
 from django.contrib.auth import get_user_model
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django.utils.http import http_date
 
@@ -68,6 +70,14 @@ def test_a_feed_is_rendered_once_per_version_and_language(client, published, mon
         client.get("/calendar/all.ics")
         client.get("/calendar/all.ics?lang=en")
     assert len(calls) == 2
+
+
+def test_feeds_and_pages_do_not_load_the_changelog(client, published):
+    """The changelog of a big version is large JSON; a request needs only number and time."""
+    for url in ("/calendar/all.ics", "/calendar/all.ics?lang=en", "/", "/subscribe/"):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        assert not any("changelog" in query["sql"] for query in queries), url
 
 
 def test_unknown_event_feed_is_404_and_unknown_venue_feed_is_empty(client, published):
