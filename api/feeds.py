@@ -25,6 +25,8 @@ from scheduler.publishing import latest_version, published_events
 
 FEED_CACHE_SECONDS = 24 * 60 * 60
 FEED_MAX_AGE_SECONDS = 60 * 60
+FeedRenderer = Callable[[ScheduleVersion | None, str], bytes]
+"""Renders a feed's bytes from a version (None before the first) and a language."""
 CATEGORY_FEEDS = {"sports": "sports", "exhibitions": "exhibition", "conferences": "conference"}
 """Feed name in the URL -> event category."""
 
@@ -77,20 +79,40 @@ def render_public_feed(feed_key: str, version: ScheduleVersion | None, lang: str
         )
 
 
-def cached_feed(
-    request: HttpRequest, feed_key: str, render: Callable[[ScheduleVersion | None, str], bytes]
-) -> bytes:
-    """The feed's bytes for this request's version and language, rendered at most once."""
+def feed_cache_key(request: HttpRequest, feed_key: str) -> str:
+    """The cache key of a feed in this request's version and language."""
     version, lang = request_version(request), request_lang(request)
     # The publication time too: the cache (Redis) can outlive the database, and a
     # new database numbers its versions from 1 again.
     published = f"{version.number}.{version.published_at.timestamp()}" if version else "0"
-    key = f"calendar-feed:{published}:{feed_key}:{lang}"
-    body = cache.get(key)
-    if body is None:
-        body = render(version, lang)
-        cache.set(key, body, FEED_CACHE_SECONDS)
-    return body
+    return f"calendar-feed:{published}:{feed_key}:{lang}"
+
+
+def render_and_cache(
+    request: HttpRequest, feed_key: str, render: FeedRenderer
+) -> tuple[str, bytes]:
+    """Render the feed, keep its bytes and their ETag side by side, return both."""
+    body = render(request_version(request), request_lang(request))
+    etag = feed_etag(body)
+    key = feed_cache_key(request, feed_key)
+    cache.set_many({f"{key}:etag": etag, f"{key}:body": body}, FEED_CACHE_SECONDS)
+    return etag, body
+
+
+def cached_feed_etag(request: HttpRequest, feed_key: str, render: FeedRenderer) -> str:
+    """The feed's ETag, rendered at most once: a 304 reads a few bytes, never the feed."""
+    etag = cache.get(f"{feed_cache_key(request, feed_key)}:etag")
+    return etag if etag is not None else render_and_cache(request, feed_key, render)[0]
+
+
+def cached_feed(request: HttpRequest, feed_key: str, render: FeedRenderer) -> bytes:
+    """The feed's bytes for this request's version and language, rendered at most once.
+
+    Rendering is deterministic, so bytes rendered again after an eviction still
+    match the ETag kept beside them.
+    """
+    body = cache.get(f"{feed_cache_key(request, feed_key)}:body")
+    return body if body is not None else render_and_cache(request, feed_key, render)[1]
 
 
 def feed_etag(body: bytes) -> str:
@@ -141,7 +163,7 @@ def public_feed_key(feed: str = "", venue: str = "", event: str = "") -> str:
 
 def public_feed_etag(request: HttpRequest, **kwargs) -> str:
     key = public_feed_key(**kwargs)
-    return feed_etag(cached_feed(request, key, lambda v, lang: render_public_feed(key, v, lang)))
+    return cached_feed_etag(request, key, lambda v, lang: render_public_feed(key, v, lang))
 
 
 @require_safe
@@ -165,8 +187,7 @@ def staff_user_token(token: str) -> FeedToken:
 
 def staff_feed_etag(request: HttpRequest, token: str) -> str:
     staff_user_token(token)
-    body = cached_feed(request, "staff", lambda v, lang: ical.staff_feed(version=v, lang=lang))
-    return feed_etag(body)
+    return cached_feed_etag(request, "staff", lambda v, lang: ical.staff_feed(version=v, lang=lang))
 
 
 @require_safe

@@ -72,6 +72,20 @@ def test_a_feed_is_rendered_once_per_version_and_language(client, published, mon
     assert len(calls) == 2
 
 
+def test_a_cached_feed_is_not_hashed_or_reread_per_request(client, published, monkeypatch):
+    """After the render, a request costs a small cache read: a 304 never touches the body."""
+    first = client.get("/calendar/all.ics")
+    hashed, read = [], []
+    monkeypatch.setattr(feeds, "feed_etag", lambda body: hashed.append(body) or "x")
+    get = feeds.cache.get
+    monkeypatch.setattr(feeds.cache, "get", lambda key, *a: read.append(key) or get(key, *a))
+    for _ in range(3):
+        assert client.get("/calendar/all.ics", HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+    assert client.get("/calendar/all.ics").content == first.content
+    assert hashed == []
+    assert len([key for key in read if key.endswith(":body")]) == 1
+
+
 def test_feeds_and_pages_do_not_load_the_changelog(client, published):
     """The changelog of a big version is large JSON; a request needs only number and time."""
     for url in ("/calendar/all.ics", "/calendar/all.ics?lang=en", "/", "/subscribe/"):
