@@ -128,3 +128,16 @@ def test_the_admin_lists_holds_with_their_history(expo, client, django_user_mode
     assert response.status_code == 302
     hold.refresh_from_db()
     assert hold.status == VenueHold.Status.RELEASED
+
+
+def test_the_admin_adds_a_hold_through_the_service(expo, client, django_user_model):
+    f.event("a")
+    boss = django_user_model.objects.create(username="boss", is_staff=True, is_superuser=True)
+    client.force_login(boss)
+    body = {"event": "a", "venue": "expo", "start": "2026-09-20", "expires_on": "2099-01-01"}
+    response = client.post("/admin/bookings/venuehold/add/", body | {"holder_email": ""})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    hold = VenueHold.objects.get()
+    assert (hold.rank, hold.holder, hold.occupancy_start) == (1, boss, D(2026, 9, 18))
+    refused = client.post("/admin/bookings/venuehold/add/", body | {"start": "2026-12-30"})
+    assert refused.status_code == 302 and VenueHold.objects.count() == 1
