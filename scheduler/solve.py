@@ -29,8 +29,10 @@ from scheduler.problem import (
 )
 from scheduler.search import make_solver, relative_gap
 
-# Share of the time limit for the main search when a diagnosis may follow.
-MAIN_SEARCH_SHARE = 0.8
+# Time kept back from the main search for a diagnosis that may follow:
+# this share of the limit, at most DIAGNOSIS_RESERVE_MAX_S seconds.
+DIAGNOSIS_RESERVE_SHARE = 0.2
+DIAGNOSIS_RESERVE_MAX_S = 5.0
 
 
 @dataclass(frozen=True)
@@ -108,12 +110,13 @@ def solve(
     musts = {e.id for e in problem.events if e.pinned is not None or e.is_mandatory}
     impossible = {e for e in musts if not options[e].placeable}
     required = musts - impossible
-    # A diagnosis may follow: leave it a share of the time.
-    share = MAIN_SEARCH_SHARE if musts or problem.targets else 1.0
+    reserve = 0.0
+    if musts or problem.targets:
+        reserve = min(DIAGNOSIS_RESERVE_SHARE * time_limit_s, DIAGNOSIS_RESERVE_MAX_S)
     plan = build_model(problem, options, required=required)
     search = _search(
         plan,
-        time_limit_s=time_limit_s * share,
+        time_limit_s=time_limit_s - reserve,
         workers=workers,
         seed=seed,
         on_progress=on_progress,

@@ -45,7 +45,7 @@ class Choice:
     rooms: dict[str, int]
 
 
-def _order(plan: PlanModel, hardest_first: bool) -> tuple[list[Event], set[str]]:
+def _order(plan: PlanModel, counted_by: str) -> tuple[list[Event], set[str]]:
     """Pins, mandatory events, events a target counts (priced highest), previous, by value."""
     spans = year_spans(plan.problem.horizon)
 
@@ -61,14 +61,18 @@ def _order(plan: PlanModel, hardest_first: bool) -> tuple[list[Event], set[str]]
     def rank(event: Event) -> tuple:
         must = event.pinned is not None or event.is_mandatory
         counted = for_target(event)
-        # Among events a target counts, maybe the hardest to place first.
-        hard = counted and hardest_first
-        choices = sum(map(len, plan.options[event.id].starts.values())) if hard else 0
+        starts = plan.options[event.id].starts.values()
+        # Among events a target counts: by value, the hardest to place first, or by deadline.
+        key = 0
+        if counted and counted_by == "hardest":
+            key = sum(map(len, starts))
+        elif counted and counted_by == "deadline":
+            key = max(max(days) for days in starts)
         return (
             not must,
             event.pinned is None,
             not counted,
-            choices,
+            key,
             event.previous is None,
             -event.effective_value,
         )
@@ -183,9 +187,9 @@ class _Greedy:
         return None
 
 
-def _greedy_pass(plan: PlanModel, *, hardest_first: bool, pack: bool) -> dict[str, Choice]:
+def _greedy_pass(plan: PlanModel, *, counted_by: str, pack: bool) -> dict[str, Choice]:
     greedy = _Greedy(plan)
-    order, counted = _order(plan, hardest_first)
+    order, counted = _order(plan, counted_by)
     chosen = {}
     for event in order:
         choice = greedy.place(event, packed=pack and event.id in counted)
@@ -211,22 +215,40 @@ def _shortfall(plan: PlanModel, chosen: dict[str, Choice]) -> int:
 def greedy_plan(plan: PlanModel) -> dict[str, Choice]:
     """A plan that keeps the hard rules, placing events greedily in order of importance.
 
-    Three passes differ in how they serve targets (events near their preferred
-    start; the hardest first; packed earliest first); the one with the
-    smallest target shortfall, then the most value, wins.
+    The passes differ in how they serve targets: by value, the hardest
+    first, or earliest deadline first (what spacing rules reward), near the
+    preferred start or packed as early as possible. The one with the fewest
+    musts left out, then the best objective, wins.
     """
     passes = [
-        _greedy_pass(plan, hardest_first=False, pack=False),
-        _greedy_pass(plan, hardest_first=True, pack=False),
-        _greedy_pass(plan, hardest_first=True, pack=True),
+        _greedy_pass(plan, counted_by="value", pack=False),
+        _greedy_pass(plan, counted_by="hardest", pack=False),
+        _greedy_pass(plan, counted_by="deadline", pack=False),
+        _greedy_pass(plan, counted_by="deadline", pack=True),
     ]
     musts = {e.id for e in plan.events if e.pinned is not None or e.is_mandatory}
+    return min(passes, key=lambda chosen: (len(musts - chosen.keys()), -_worth(plan, chosen)))
 
-    def score(chosen: dict[str, Choice]) -> tuple:
-        value = sum(plan.problem.event(e).effective_value for e in chosen)
-        return (len(musts - chosen.keys()), _shortfall(plan, chosen), -value)
 
-    return min(passes, key=score)
+def _worth(plan: PlanModel, chosen: dict[str, Choice]) -> float:
+    """The objective of a greedy plan, hotel distances aside."""
+    weights = plan.problem.effective_rules.effective_weights
+    worth = -weights.target_shortfall * _shortfall(plan, chosen)
+    for event in plan.problem.events:
+        choice = chosen.get(event.id)
+        previous = event.previous
+        if previous is not None and (
+            choice is None
+            or (choice.venue, choice.start) != (previous.venue, plan.days.index(previous.start))
+        ):
+            worth -= weights.change_penalty
+        if choice is None:
+            continue
+        worth += event.effective_value
+        if event.preferred_start is not None:
+            late = abs(choice.start - plan.days.index(event.preferred_start))
+            worth -= weights.preference_per_day * late
+    return worth
 
 
 def add_warm_start(plan: PlanModel) -> None:
