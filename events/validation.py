@@ -130,6 +130,11 @@ def event_errors(event: Event) -> Errors:
         ]
     if event.status == event.Status.CONFIRMED and event.pinned_venue_id is None:
         errors["pinned_venue"] = ["A confirmed event needs its contracted venue and first day."]
+    errors = merge(
+        errors,
+        calendar_errors(event, event.pinned_start, start_field="pinned_start"),
+        calendar_errors(event, event.previous_start, start_field="previous_start"),
+    )
     venue = pinned_venue(event)
     if venue and event.pinned_start and event.duration_days and not errors:
         errors = placement_errors(
@@ -140,6 +145,33 @@ def event_errors(event: Event) -> Errors:
             start_field="pinned_start",
         )
     return errors
+
+
+def calendar_errors(event: Event, start: dt.date | None, *, start_field: str) -> Errors:
+    """Whether the days of a placement from ``start`` exist: years 1 to 9999.
+
+    Move-in, move-out and hotel nights count too, so that no later date
+    arithmetic (checks, export, the solver) overflows on a stored placement.
+    """
+    if start is None or not event.duration_days:
+        return {}
+    before = event.setup_days or 0
+    after = event.duration_days - 1 + (event.teardown_days or 0)
+    if event.hotel_rooms_per_night:
+        nights_before = 1 if event.hotel_nights_before is None else event.hotel_nights_before
+        before = max(before, nights_before)
+        after = max(after, event.duration_days - 2 + (event.hotel_nights_after or 0))
+    try:
+        start - dt.timedelta(days=before)
+        start + dt.timedelta(days=after)
+    except OverflowError:
+        return {
+            start_field: [
+                f"From {start} the event's {event.duration_days} public days, move-in, "
+                "move-out and hotel nights run past the calendar."
+            ]
+        }
+    return {}
 
 
 def requirement_errors(

@@ -406,3 +406,22 @@ def test_a_year_no_calendar_has_is_400_naming_the_filter(anonymous, resource, ye
     response = anonymous.get(f"/api/v1/{resource}/?year={year}")
     assert response.status_code == 400
     assert "year" in errors_by_field(response)
+
+
+@pytest.mark.parametrize(
+    ("action", "start", "field"),
+    [
+        ("confirm", "9999-12-30", "pinned_start"),
+        ("confirm", "0001-01-01", "pinned_start"),
+        ("place", "9999-12-31", "previous_start"),
+    ],
+)
+def test_a_placement_running_off_the_calendar_is_400(staff, action, start, field):
+    expo = make.venue()
+    event = make.event(window_start=None, window_end=None)
+    response = staff.post(
+        f"/api/v1/events/{event.pk}/{action}/", {"venue": expo.pk, "start": start}, format="json"
+    )
+    assert response.status_code == 400
+    assert "past the calendar" in errors_by_field(response)[field][0]
+    assert Event.objects.get().status == "requested"

@@ -164,6 +164,16 @@ def test_import_and_export_commands(tmp_path):
         (lambda d: d["events"][2].update(duration_days=0), "/events/2/duration_days: "),
         (lambda d: d["events"][0]["window"].update(end="2026-09-02"), "/events/0/window/end: "),
         (lambda d: d["events"][0].update(allowed_venues=["nowhere"]), "/events/0/allowed_venues/0"),
+        (
+            lambda d: d["events"][0].pop("window") and d["events"][0].update(duration_days=10**8),
+            "/events/0/pinned/start: ",
+        ),
+        (
+            lambda d: d["events"][2].update(
+                teardown_days=1, previous={"venue": "stadium", "start": "9999-12-31"}
+            ),
+            "/events/2/previous/start: ",
+        ),
     ],
 )
 def test_a_broken_file_exits_2_with_pointers_and_changes_nothing(tmp_path, breakage, line):
