@@ -11,6 +11,7 @@ this module knows nothing of languages or of Django.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import html
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -158,15 +159,16 @@ def timeline_svg(
     shade, so they stay apart in print and for colour-blind readers.
     """
     scale = _DayScale(start, end, LABEL_W, WIDTH - LABEL_W - 10)
-    legend_h = 24
-    top = AXIS_H + legend_h
-    height = top + ROW_H * max(len(rows), 1) + 10
+    top = AXIS_H + 24
+    laned = [_lanes(row.bars) for row in rows]
+    rows_h = ROW_H * max(sum(lanes for _, lanes in laned), 1)
+    hatch = "hatch-" + hashlib.sha1(texts.title.encode()).hexdigest()[:8]
     body = [
-        '<defs><pattern id="hatch" width="6" height="6" patternUnits="userSpaceOnUse" '
+        f'<defs><pattern id="{hatch}" width="6" height="6" patternUnits="userSpaceOnUse" '
         'patternTransform="rotate(45)"><rect width="6" height="6" fill="#ffffff"/>'
         '<line x1="0" y1="0" x2="0" y2="6" stroke="#4a5360" stroke-width="2"/></pattern></defs>'
     ]
-    body += _timeline_legend(texts)
+    body += _timeline_legend(texts, hatch)
     for shade in shades:
         span = scale.span(shade.start, shade.end)
         if span:
@@ -175,29 +177,48 @@ def timeline_svg(
                     span[0],
                     top,
                     span[1],
-                    ROW_H * max(len(rows), 1),
+                    rows_h,
                     f"{shade.title}: {shade.start}..{shade.end}",
                     fill="#8a8f98",
                     fill_opacity="0.25",
                     class_="blackout",
                 )
             )
-    body += scale.axis(top, ROW_H * max(len(rows), 1))
-    for index, row in enumerate(rows):
-        y = top + index * ROW_H
+    body += scale.axis(top, rows_h)
+    y = top
+    for row, (bars, lanes) in zip(rows, laned, strict=True):
+        bottom = y + ROW_H * lanes
         body.append(
             f'<g class="venue-row" data-venue="{esc(row.venue)}">'
-            f'<line x1="0" y1="{y + ROW_H:.1f}" x2="{WIDTH}" y2="{y + ROW_H:.1f}" '
-            f'stroke="#eef0f3"/>'
+            f'<line x1="0" y1="{bottom:.1f}" x2="{WIDTH}" y2="{bottom:.1f}" stroke="#d6dbe1"/>'
         )
         body.append(_text(4, y + ROW_H / 2 + 4, row.label, class_="venue-label"))
-        for bar in row.bars:
-            body += _bar(scale, bar, y, texts)
+        for bar, lane in bars:
+            body += _bar(scale, bar, y + lane * ROW_H, texts, hatch)
         body.append("</g>")
-    return _svg(WIDTH, int(height), texts.title, body, "timeline")
+        y = bottom
+    return _svg(WIDTH, int(top + rows_h + 10), texts.title, body, "timeline")
 
 
-def _timeline_legend(texts: TimelineTexts) -> list[str]:
+def _lanes(bars: Sequence[Bar]) -> tuple[list[tuple[Bar, int]], int]:
+    """Each bar with its lane, and the lanes needed: events sharing a venue's days stack.
+
+    Venues are shared by area (rule 3), so two events in one venue at once
+    are normal; drawn in one lane they would hide each other.
+    """
+    ends: list[dt.date] = []
+    laned = []
+    for bar in sorted(bars, key=lambda b: (b.occupancy_start, b.event)):
+        lane = next((i for i, end in enumerate(ends) if end < bar.occupancy_start), len(ends))
+        if lane == len(ends):
+            ends.append(bar.occupancy_end)
+        else:
+            ends[lane] = bar.occupancy_end
+        laned.append((bar, lane))
+    return laned, max(len(ends), 1)
+
+
+def _timeline_legend(texts: TimelineTexts, hatch: str) -> list[str]:
     marks, x = [], LABEL_W
     for category, label in texts.categories.items():
         colour = CATEGORY_COLOURS.get(category, OTHER_COLOUR)
@@ -205,13 +226,13 @@ def _timeline_legend(texts: TimelineTexts) -> list[str]:
         marks.append(_text(x + 18, 14, label))
         x += 30 + 8 * len(label) + 20
     marks.append(
-        f'<rect x="{x}" y="4" width="14" height="12" fill="url(#hatch)" stroke="#4a5360"/>'
+        f'<rect x="{x}" y="4" width="14" height="12" fill="url(#{hatch})" stroke="#4a5360"/>'
     )
     marks.append(_text(x + 18, 14, f"{texts.move_in} / {texts.move_out}"))
     return marks
 
 
-def _bar(scale: _DayScale, bar: Bar, y: float, texts: TimelineTexts) -> list[str]:
+def _bar(scale: _DayScale, bar: Bar, y: float, texts: TimelineTexts, hatch: str) -> list[str]:
     colour = CATEGORY_COLOURS.get(bar.category, OTHER_COLOUR)
     days = f"{bar.start}..{bar.end}"
     what = texts.categories.get(bar.category, bar.category)
@@ -231,7 +252,7 @@ def _bar(scale: _DayScale, bar: Bar, y: float, texts: TimelineTexts) -> list[str
                     span[1],
                     ROW_H - 16,
                     f"{bar.label} {label}: {first}..{last}",
-                    fill="url(#hatch)",
+                    fill=f"url(#{hatch})",
                     stroke=colour,
                     class_=kind,
                 )
@@ -268,11 +289,11 @@ class PressureTexts:
     peak: str = "peak night"
 
 
-def pressure_svg(nights: Sequence[NightLoad], *, texts: PressureTexts, height: int = 150) -> str:
+def pressure_svg(nights: Sequence[NightLoad], *, texts: PressureTexts, height: int = 170) -> str:
     """Rooms held per night as bars under the block capacity line; peak nights in red."""
     if not nights:
         return _svg(WIDTH, 40, texts.title, [_text(4, 24, texts.title)], "pressure")
-    top, plot_h = 30, height - 50
+    top, plot_h = 44, height - 60
     scale = _DayScale(nights[0].night, nights[-1].night, 60, WIDTH - 70)
     most = max(max(n.capacity for n in nights), max(n.held for n in nights), 1)
 

@@ -338,15 +338,18 @@ def scenario_page(request: HttpRequest, pk: int) -> HttpResponse:
         with translation.override(ical.LANGS[lang]):
             problem = catalogue_export(start=days.start, end=days.end)
             version = scenario.base_version
+            published_title = _("Published plan")
             pictures = [
-                timeline_picture(
-                    plan_placed(published_plan(version)),
-                    problem,
-                    days,
-                    lang,
-                    _("Published plan"),
+                (
+                    published_title,
+                    timeline_picture(
+                        plan_placed(published_plan(version)), problem, days, lang, published_title
+                    ),
                 ),
-                timeline_picture(scenario_placed(scenario), problem, days, lang, scenario.name),
+                (
+                    scenario.name,
+                    timeline_picture(scenario_placed(scenario), problem, days, lang, scenario.name),
+                ),
             ]
             picture_targets = targets_picture_from_diff(diff, lang)
     else:

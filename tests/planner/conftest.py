@@ -57,3 +57,7 @@ def published(db) -> ScheduleVersion:
 @pytest.fixture
 def planner(db):
     return get_user_model().objects.create_user("planner", password="pw", is_staff=True)
+
+
+# The headless Chromium of the publishing browser tests, shared rather than copied.
+from tests.publishing.test_browser import driver  # noqa: E402, F401

@@ -63,7 +63,8 @@ def test_timeline_has_a_row_per_venue_and_a_bar_per_placement():
     assert kinds == ["move-in", "move-out", "public"]
     move_in, move_out, public = fair.findall(f"{SVG}rect")
     # Move-in and move-out are drawn differently from public days, not only in colour.
-    assert move_in.get("fill") == move_out.get("fill") == "url(#hatch)"
+    assert move_in.get("fill") == move_out.get("fill")
+    assert move_in.get("fill").startswith("url(#hatch-")
     assert public.get("fill") == charts.CATEGORY_COLOURS["exhibition"]
     assert float(move_in.get("width")) < float(public.get("width"))  # 2 days against 3
     # A one-day event without setup or teardown has public days only.
@@ -135,3 +136,31 @@ def test_targets_chart_shows_short_targets():
     assert [g.get("class") for g in groups] == ["target short", "target met"]
     assert groups[0].find(f"{SVG}rect[@class='achieved']").get("fill") == charts.SHORT_COLOUR
     assert [t.text for t in groups[0].iter(f"{SVG}text")][-1] == "1 / 3"
+
+
+def test_events_sharing_a_venue_at_once_get_lanes_of_their_own():
+    both = [
+        charts.Bar(
+            "a", "A", "exhibition", D(2026, 9, 10), D(2026, 9, 12), D(2026, 9, 8), D(2026, 9, 13)
+        ),
+        charts.Bar(
+            "b", "B", "exhibition", D(2026, 9, 11), D(2026, 9, 12), D(2026, 9, 11), D(2026, 9, 12)
+        ),
+        charts.Bar(
+            "c", "C", "exhibition", D(2026, 9, 20), D(2026, 9, 21), D(2026, 9, 20), D(2026, 9, 21)
+        ),
+    ]
+    root = parse(
+        charts.timeline_svg(
+            [charts.TimelineRow("expo", "Expo", both)],
+            start=D(2026, 9, 1),
+            end=D(2026, 9, 30),
+            texts=charts.TimelineTexts(title="t"),
+        )
+    )
+    tops = {
+        g.get("data-event"): float(g.find(f"{SVG}rect[@class='public']").get("y"))
+        for g in root.iter(f"{SVG}g")
+        if g.get("class") == "placement"
+    }
+    assert tops["a"] != tops["b"] and tops["c"] == tops["a"]

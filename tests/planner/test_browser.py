@@ -1,0 +1,135 @@
+"""The planner pages in a real headless Chromium, with screenshots in test-artifacts/.
+
+Uses the publishing tests' driver (so REQUIRE_BROWSER=1 makes a missing
+Chromium a failure here too). The staff session is made by Django's test
+client and handed to the browser as its cookie.
+"""
+
+import pytest
+from django.conf import settings
+
+from scheduler.models import Scenario, SolveRun
+from scheduler.scenarios import scenario_create
+from tests.publishing.test_browser import follow, shot
+
+pytestmark = pytest.mark.django_db(transaction=True)
+SVG_ROWS = "svg.timeline g.venue-row"
+
+
+@pytest.fixture
+def site(live_server, client, published, planner, driver):
+    """The live server with the tiny city published, the browser signed in as staff."""
+    client.force_login(planner)
+    driver.get(live_server.url + "/planner/")  # a page of the site, to set its cookie
+    driver.delete_all_cookies()
+    driver.add_cookie(
+        {
+            "name": settings.SESSION_COOKIE_NAME,
+            "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+        }
+    )
+    driver.set_window_size(1280, 1000)
+    return live_server.url
+
+
+def wait_for(driver, css: str, timeout: float = 60):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    return WebDriverWait(driver, timeout).until(
+        expected_conditions.presence_of_element_located((By.CSS_SELECTOR, css))
+    )
+
+
+def test_anonymous_visitors_are_sent_to_the_login(driver, live_server, published):
+    driver.delete_all_cookies()
+    driver.get(live_server.url + "/planner/timeline/")
+    assert "/admin/login/" in driver.current_url
+
+
+def test_timeline_in_both_languages(driver, site):
+    from selenium.webdriver.common.by import By
+
+    driver.get(site + "/planner/timeline/?year=2026")
+    rows = driver.find_elements(By.CSS_SELECTOR, SVG_ROWS)
+    assert [r.get_attribute("data-venue") for r in rows] == ["expo", "stadium"]
+    assert driver.find_elements(By.CSS_SELECTOR, "svg.timeline rect.move-in")
+    assert "甲博览会" in driver.find_element(By.CSS_SELECTOR, "svg.timeline").text
+    shot(driver, "planner-timeline-zh")
+    follow(driver, driver.find_element(By.LINK_TEXT, "English"))
+    assert "Expo A" in driver.find_element(By.CSS_SELECTOR, "svg.timeline").text
+    shot(driver, "planner-timeline-en")
+
+
+def test_hotel_pressure_and_targets(driver, site):
+    from selenium.webdriver.common.by import By
+
+    driver.get(site + "/planner/hotels/?year=2026&start=2026-08-15&end=2026-10-15&lang=en")
+    charts = driver.find_elements(By.CSS_SELECTOR, "svg.pressure")
+    assert len(charts) == 2  # city-wide and the Grand Hotel
+    assert driver.find_elements(By.CSS_SELECTOR, "svg.pressure rect.night")
+    shot(driver, "planner-hotel-pressure-en")
+
+    driver.get(site + "/planner/targets/?year=2026")
+    assert len(driver.find_elements(By.CSS_SELECTOR, "svg.targets g.target")) == 2
+    shot(driver, "planner-targets-zh")
+
+
+def test_progress_bar_of_a_running_solve(driver, site, planner):
+    from selenium.webdriver.common.by import By
+
+    scenario = scenario_create(name="Long solve", events=[], owner=planner)
+    scenario.solve_run = SolveRun.objects.create(
+        status=SolveRun.Status.RUNNING,
+        horizon_start=scenario.horizon_start,
+        horizon_end=scenario.horizon_end,
+        time_limit_s=60,
+        workers=2,
+        problem={},
+        objective=3232.1,
+        best_bound=3334.0,
+        gap=0.0315,
+        elapsed_s=24.0,
+    )
+    scenario.save()
+    driver.get(f"{site}/planner/scenarios/{scenario.pk}/?lang=en")
+    progress = driver.find_element(By.ID, "solve-progress")
+    assert float(progress.get_attribute("max")) == 60.0
+    assert float(progress.get_attribute("value")) == 24.0
+    assert driver.find_element(By.CSS_SELECTOR, "strong.gap").text == "3.15%"
+    refresh = driver.find_element(By.CSS_SELECTOR, "meta[http-equiv=refresh]")
+    assert refresh.get_attribute("content") == "2"
+    shot(driver, "planner-progress-en")
+
+
+def test_sports_what_if_from_the_season_page(driver, site):
+    from selenium.webdriver.common.by import By
+
+    driver.get(site + "/planner/season/?year=2026&lang=en")
+    assert "Marathon" in driver.find_element(By.CSS_SELECTOR, "table.season").text
+    shot(driver, "planner-season-en")
+    form = driver.find_element(By.CSS_SELECTOR, "form.whatif")
+    form.find_element(By.NAME, "scenario_name").send_keys("City cup")
+    form.find_element(By.NAME, "event").send_keys("cup")
+    form.find_element(By.NAME, "new").click()
+    form.find_element(By.NAME, "name_zh").send_keys("城市杯")
+    form.find_element(By.NAME, "name_en").send_keys("City Cup")
+    form.find_element(By.NAME, "duration_days").send_keys("2")
+    driver.execute_script(
+        "arguments[0].value = '2026-12-01'; arguments[1].value = '2026-12-20';",
+        form.find_element(By.NAME, "window_start"),
+        form.find_element(By.NAME, "window_end"),
+    )
+    follow(driver, form.find_element(By.CSS_SELECTOR, "button[type=submit]"))
+    assert "/planner/scenarios/" in driver.current_url
+    # The page refreshes itself every 2 s until the solve is done.
+    wait_for(driver, "section.diff", timeout=90)
+    driver.set_window_size(1280, 2200)
+    added = driver.find_elements(By.CSS_SELECTOR, "table.changes tr.added")
+    assert [row.get_attribute("data-event") for row in added] == ["cup"]
+    timelines = driver.find_elements(By.CSS_SELECTOR, "svg.timeline")
+    assert len(timelines) == 2  # published beside the scenario
+    assert "City Cup" in timelines[1].text and "City Cup" not in timelines[0].text
+    shot(driver, "planner-scenario-diff-en")
+    assert Scenario.objects.get().events[0]["id"] == "cup"
