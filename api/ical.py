@@ -25,7 +25,8 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event, vDuration, vText
 
-from scheduler.models import Placement, PublishedEvent, ScheduleVersion, in_language
+from scheduler.models import Placement, PublishedEvent, ScheduleVersion
+from scheduler.problem import Name
 from venues.models import BilingualName
 
 REFRESH_INTERVAL = dt.timedelta(hours=6)
@@ -261,7 +262,7 @@ def staff_feed(*, version: ScheduleVersion | None, lang: str) -> bytes:
 
 
 def _name(obj: BilingualName, lang: str) -> str:
-    return in_language(obj.name_zh, obj.name_en, lang)
+    return Name(obj.name_zh, obj.name_en).text(lang)
 
 
 def occupancy_components(

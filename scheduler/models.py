@@ -12,6 +12,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
+from scheduler.problem import Name
+
 
 class SolveRun(models.Model):
     class Status(models.TextChoices):
@@ -138,12 +140,6 @@ class RoomBlock(models.Model):
 # Written only by scheduler.publishing; feeds and public pages read nothing else.
 
 
-def in_language(zh: str, en: str, lang: str) -> str:
-    """The text in ``lang`` ("zh" or "en"), falling back to the other language."""
-    first, second = (zh, en) if lang == "zh" else (en, zh)
-    return first or second
-
-
 class ImmutableModel(models.Model):
     """A row that may be created but never changed: what was published stays published."""
 
@@ -234,16 +230,16 @@ class PublishedEvent(ImmutableModel):
 
     def name(self, lang: str) -> str:
         """The event's name in ``lang`` ("zh" or "en"), else in the other language."""
-        return in_language(self.name_zh, self.name_en, lang)
+        return Name(self.name_zh, self.name_en).text(lang)
 
     def venue_name(self, lang: str) -> str:
-        return in_language(self.venue_name_zh, self.venue_name_en, lang)
+        return Name(self.venue_name_zh, self.venue_name_en).text(lang)
 
     def venue_address(self, lang: str) -> str:
-        return in_language(self.venue_address_zh, self.venue_address_en, lang)
+        return Name(self.venue_address_zh, self.venue_address_en).text(lang)
 
     def description(self, lang: str) -> str:
-        return in_language(self.description_zh, self.description_en, lang)
+        return Name(self.description_zh, self.description_en).text(lang)
 
     @property
     def is_cancelled(self) -> bool:
