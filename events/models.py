@@ -231,5 +231,8 @@ class PlanningRules(models.Model):
     def __str__(self) -> str:
         return "Planning rules"
 
+    def clean(self) -> None:
+        validation.raise_errors(validation.planning_rules_errors(self))
+
     def min_gap_days(self, category: str) -> int | None:
         return getattr(self, f"min_gap_{category}_days")

@@ -11,6 +11,7 @@ that into a Django ``ValidationError``.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Collection
 from typing import TYPE_CHECKING
 
@@ -19,7 +20,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ObjectDoesNotExist, Validat
 from scheduler.problem import CATEGORIES, DateRange
 
 if TYPE_CHECKING:
-    from events.models import Blackout, Event
+    from events.models import Blackout, Event, PlanningRules
     from venues.models import Venue
 
 Errors = dict[str, list[str]]
@@ -50,6 +51,15 @@ def pair_errors(first: str, first_value, second: str, second_value) -> Errors:
         return {}
     missing = first if first_value is None else second
     return {missing: [f"Give {first} and {second} together, or neither."]}
+
+
+def finite_errors(obj, *fields: str) -> Errors:
+    """NaN and infinity pass every comparison (``>= 0`` included) but no plan or JSON file."""
+    return {
+        field: ["Give a finite number."]
+        for field in fields
+        if (value := getattr(obj, field)) is not None and not math.isfinite(value)
+    }
 
 
 def range_errors(
@@ -87,6 +97,12 @@ def blackout_errors(blackout: Blackout) -> Errors:
     return errors
 
 
+def planning_rules_errors(rules: PlanningRules) -> Errors:
+    return finite_errors(
+        rules, *(f.name for f in rules._meta.fields if f.name.startswith("weight_"))
+    )
+
+
 HOTEL_DETAIL_FIELDS = (
     "hotel_min_stars",
     "hotel_max_distance_km",
@@ -104,6 +120,7 @@ def event_errors(event: Event) -> Errors:
     """
     errors = merge(
         name_errors(event),
+        finite_errors(event, "value", "hotel_max_distance_km"),
         range_errors(
             event.window_start, event.window_end, start_field="window_start", end_field="window_end"
         ),

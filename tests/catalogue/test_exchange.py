@@ -174,6 +174,15 @@ def test_import_and_export_commands(tmp_path):
             ),
             "/events/2/previous/start: ",
         ),
+        (lambda d: d["events"][1].update(value=float("nan")), "/events/1/value: "),
+        (
+            lambda d: d["events"][0]["hotel"].update(max_distance_km=float("inf")),
+            "/events/0/hotel/max_distance_km: ",
+        ),
+        (
+            lambda d: d["rules"]["weights"].update(change_penalty=float("inf")),
+            "/rules/weights/change_penalty: ",
+        ),
     ],
 )
 def test_a_broken_file_exits_2_with_pointers_and_changes_nothing(tmp_path, breakage, line):
