@@ -24,7 +24,7 @@ from bookings.selectors import hold_list_active
 from events.exchange import catalogue_export
 from events.models import Event
 from scheduler import problem as fmt
-from scheduler.candidates import event_options
+from scheduler.candidates import HotelOption, event_options
 from scheduler.days import DayIndex, shift
 from scheduler.publishing import latest_version
 
@@ -312,7 +312,7 @@ def _day_fits(use: _DayUse | None, request: AvailabilityRequest, venue_area: int
 def _spare_rooms(
     event: fmt.Event,
     start: dt.date,
-    serving: list,
+    serving: list[HotelOption],
     rooms_used: dict[tuple[str, dt.date], int],
 ) -> dict[str, int] | None:
     """Per serving hotel, the rooms it can hold on every night of ``event`` from ``start``."""
@@ -346,11 +346,9 @@ def taken(
     """
     occupants: dict[str, Occupant] = {}
     held: list[HeldRooms] = []
-    confirmed = Event.objects.filter(
-        status=Event.Status.CONFIRMED,
-        pinned_start__lte=shift(horizon.end, 366),
-        pinned_start__gte=shift(horizon.start, -366),
-    ).exclude(pk=exclude_event)
+    # Few events are confirmed; whether move-in or move-out reaches the horizon is
+    # simpler to decide here than in SQL.
+    confirmed = Event.objects.filter(status=Event.Status.CONFIRMED).exclude(pk=exclude_event)
     for event in confirmed:
         occupancy = fmt.DateRange(
             shift(event.pinned_start, -event.setup_days),
