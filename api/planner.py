@@ -14,6 +14,7 @@ from collections.abc import Iterable
 
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -230,19 +231,28 @@ def targets(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _sports_change(post) -> tuple[str, dict]:
+def _sports_change(post, *, season_events: set[str]) -> tuple[str, dict]:
     """The scenario name and the one sports event dict a season form asks for.
 
     Empty fields are left out, so a change to an existing event overrides
-    only what the planner filled in.
+    only what the planner filled in. Only this season's international
+    sports events may be changed here, and a new event is one of them.
     """
     code = post.get("event", "").strip()
-    change: dict = {"id": code, "category": "sports"}
+    change: dict = {"id": code}
+    if post.get("new"):
+        change |= {"category": "sports", "international": True}
+    elif code not in season_events:
+        raise ValidationError(
+            _(
+                "%(code)s is not an international sports event of this season; "
+                "tick “a new event” to add it."
+            )
+            % {"code": code}
+        )
     for lang in ("zh", "en"):
         if post.get(f"name_{lang}", "").strip():
             change.setdefault("name", {})[lang] = post[f"name_{lang}"].strip()
-    if post.get("new"):
-        change["international"] = True
     for key in ("duration_days", "attendance"):
         if post.get(key, "").strip():
             change[key] = int(post[key]) if post[key].strip().isdigit() else post[key]
@@ -262,23 +272,26 @@ def season_view(request: HttpRequest) -> HttpResponse:
     lang = request_lang(request)
     year = _year(request)
     error = None
-    if request.method == "POST":
-        name, change = _sports_change(request.POST)
-        try:
-            scenario = scenario_create(
-                name=name,
-                events=[change],
-                owner=request.user,
-                start=dt.date(year, 1, 1),
-                end=dt.date(year, 12, 31),
-            )
-            scenario_solve(scenario=scenario, requested_by=request.user)
-        except ValidationError as invalid:
-            error = "; ".join(invalid.messages)
-        else:
-            return redirect(with_lang(reverse("planner:scenario", args=[scenario.pk]), lang))
     with translation.override(ical.LANGS[lang]):
         view = season(year, latest_version())
+        if request.method == "POST":
+            try:
+                name, change = _sports_change(
+                    request.POST, season_events={e.event for e in view.events}
+                )
+                with transaction.atomic():
+                    scenario = scenario_create(
+                        name=name,
+                        events=[change],
+                        owner=request.user,
+                        start=dt.date(year, 1, 1),
+                        end=dt.date(year, 12, 31),
+                    )
+                    scenario_solve(scenario=scenario, requested_by=request.user)
+            except ValidationError as invalid:
+                error = "; ".join(invalid.messages)
+            else:
+                return redirect(with_lang(reverse("planner:scenario", args=[scenario.pk]), lang))
         picture = targets_picture(view.targets, lang, _("Sports targets %(year)s") % {"year": year})
     rows = [
         {

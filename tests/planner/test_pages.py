@@ -109,7 +109,7 @@ def test_season_what_if_form_starts_a_scenario(
     assert response.status_code == 302
     assert response["Location"] == f"/planner/scenarios/{scenario.pk}/?lang=en"
     assert scenario.events == [
-        {"id": "run", "category": "sports", "window": {"start": "2026-11-01", "end": "2026-11-05"}}
+        {"id": "run", "window": {"start": "2026-11-01", "end": "2026-11-05"}}
     ]
     # While it runs the page refreshes itself and shows a progress bar.
     html = client.get(response["Location"]).content.decode()
@@ -154,3 +154,14 @@ def test_progress_figures_of_a_running_solve(client, published, planner):
     assert "3,232.1" in html or "3232.1" in html
     assert "3.15%" in html
     assert escape("Long <solve>") in html and "Long <solve>" not in html
+
+
+def test_season_form_changes_only_sports_events(client, published, planner):
+    client.force_login(planner)
+    response = client.post(
+        "/planner/season/?year=2026&lang=en",
+        {"scenario_name": "Not sports", "event": "expo-a", "duration_days": "2"},
+    )
+    assert response.status_code == 400
+    assert "expo-a is not an international sports event" in response.content.decode()
+    assert not Scenario.objects.exists()

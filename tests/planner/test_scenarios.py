@@ -5,6 +5,7 @@ from django.core.cache import cache
 
 from events.models import Event
 from scheduler.models import Placement, Plan, ScheduleVersion
+from scheduler.publishing import PublishError
 from scheduler.scenarios import (
     ScenarioError,
     scenario_create,
@@ -184,3 +185,36 @@ def test_api_is_staff_only(client, published, django_user_model, staff):
     assert client.get("/api/v1/scenarios/").status_code in (401, 403)
     response = client.post("/api/v1/scenarios/", {"name": "x"}, content_type="application/json")
     assert response.status_code in (401, 403)
+
+
+def test_api_publish(client, published, planner, django_capture_on_commit_callbacks):
+    client.force_login(planner)
+    url = client.post(
+        "/api/v1/scenarios/", {"name": "Swap", "events": CHANGES}, content_type="application/json"
+    )["Location"]
+    early = client.post(url + "publish/", {}, content_type="application/json")
+    assert early.status_code == 400  # nothing solved yet
+    with django_capture_on_commit_callbacks(execute=False):
+        run_id = client.post(url + "solve/", {}, content_type="application/json").json()[
+            "solve_run"
+        ]["id"]
+    solve_now(run_id)
+    response = client.post(url + "publish/", {"comment": "Swap"}, content_type="application/json")
+    assert response.status_code == 201, response.content
+    assert response.json()["number"] == 2
+    assert client.get("/api/v1/schedule-versions/2/").json()["comment"] == "Swap"
+
+
+def test_publish_refuses_a_stale_scenario(published, planner, django_capture_on_commit_callbacks):
+    """Another version published after the solve makes its differences stale."""
+    first = solved(
+        scenario_create(name="First", events=CHANGES[:1], owner=planner),
+        django_capture_on_commit_callbacks,
+    )
+    second = solved(
+        scenario_create(name="Second", events=CHANGES[1:2], owner=planner),
+        django_capture_on_commit_callbacks,
+    )
+    scenario_publish(scenario=first, user=planner)
+    with pytest.raises(PublishError, match="solve again"):
+        scenario_publish(scenario=second, user=planner)
