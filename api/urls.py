@@ -23,8 +23,6 @@ router.register(
 urlpatterns = [
     path("rules/", catalogue.PlanningRulesView.as_view(), name="planning-rules"),
     path("availability/", bookings.AvailabilityView.as_view(), name="availability"),
-    path(
-        "events/<str:pk>/history/", bookings.EventHistoryView.as_view(), name="event-history"
-    ),
+    path("events/<str:pk>/history/", bookings.EventHistoryView.as_view(), name="event-history"),
     *router.urls,
 ]
