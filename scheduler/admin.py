@@ -4,13 +4,25 @@ Published versions are read-only here as everywhere: the admin lists and
 shows them but cannot change or delete them.
 """
 
+from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.template.response import TemplateResponse
 
 from scheduler.models import FeedToken, Plan, ScheduleVersion
-from scheduler.publishing import feed_token_rotate, plan_publish
+from scheduler.publishing import feed_token_rotate, latest_version, plan_publish
+
+
+class PlanPublishForm(forms.Form):
+    comment = forms.CharField(
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4, "cols": 80}),
+        help_text="What changed and why; shown with the version's changelog.",
+    )
 
 
 @admin.register(Plan)
@@ -21,16 +33,37 @@ class PlanAdmin(admin.ModelAdmin):
     actions = ["publish"]
 
     @admin.action(description="Publish as the next schedule version")
-    def publish(self, request: HttpRequest, queryset: QuerySet[Plan]) -> None:
+    def publish(self, request: HttpRequest, queryset: QuerySet[Plan]) -> TemplateResponse | None:
+        """Ask for the version's comment, then publish the one chosen plan."""
         if queryset.count() != 1:
             self.message_user(request, "Choose exactly one plan to publish.", messages.ERROR)
-            return
-        try:
-            version = plan_publish(plan=queryset.get(), comment="", user=request.user)
-        except ValidationError as error:
-            self.message_user(request, " ".join(error.messages), messages.ERROR)
-            return
-        self.message_user(request, f"Published as schedule version {version.number}.")
+            return None
+        plan = queryset.get()
+        form = PlanPublishForm(request.POST if request.POST.get("post") else None)
+        if form.is_valid():
+            try:
+                version = plan_publish(
+                    plan=plan, comment=form.cleaned_data["comment"], user=request.user
+                )
+            except ValidationError as error:
+                self.message_user(request, " ".join(error.messages), messages.ERROR)
+                return None
+            self.message_user(request, f"Published as schedule version {version.number}.")
+            return None
+        latest = latest_version()
+        return TemplateResponse(
+            request,
+            "admin/scheduler/plan/publish_confirmation.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": "Publish a plan",
+                "opts": self.model._meta,
+                "plan": plan,
+                "next_number": latest.number + 1 if latest else 1,
+                "form": form,
+                "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            },
+        )
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -3,6 +3,7 @@
 import pytest
 from django.contrib.auth import get_user_model
 
+from scheduler.models import ScheduleVersion
 from tests.publishing import factories as f
 
 D = f.D
@@ -57,13 +58,20 @@ def test_schedule_versions_are_read_only_with_changelog(staff_client, plan, clie
 
 
 @pytest.mark.urls("config.urls")
-def test_admin_action_publishes_one_plan(client, plan):
+def test_admin_action_asks_for_a_comment_then_publishes_one_plan(client, plan):
     admin = get_user_model().objects.create_superuser("admin", password="pw")
     client.force_login(admin)
+    chosen = {"action": "publish", "_selected_action": [plan.pk]}
+    confirm = client.post("/admin/scheduler/plan/", chosen)
+    assert confirm.status_code == 200
+    assert 'name="comment"' in confirm.content.decode()
+    assert not ScheduleVersion.objects.exists()
     response = client.post(
         "/admin/scheduler/plan/",
-        {"action": "publish", "_selected_action": [plan.pk]},
+        chosen | {"post": "yes", "comment": "Autumn fairs moved"},
         follow=True,
     )
     assert "Published as schedule version 1." in response.content.decode()
-    assert plan.schedule_version.number == 1
+    version = ScheduleVersion.objects.get(plan=plan)
+    assert (version.number, version.comment) == (1, "Autumn fairs moved")
+    assert version.published_by == admin
