@@ -30,7 +30,7 @@ def test_staff_place_list_release_and_confirm(expo, staff):
     f.event("a"), f.event("b")
     created = place(staff, "a", holder_email="a@organiser.example")
     assert created.status_code == 201, created.json()
-    assert (created.json()["rank"], created.json()["holder"]) == (1, created.json()["holder"])
+    assert created.json()["rank"] == 1 and created.json()["holder"] is not None
     second = place(staff, "b", "2026-09-21").json()
     assert second["rank"] == 2
     listed = staff.get(URL, {"venue": "expo", "status": "active"}).json()["results"]
