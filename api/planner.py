@@ -45,15 +45,19 @@ from scheduler.publishing import latest_version
 from scheduler.scenarios import scenario_create, scenario_diff, scenario_publish, scenario_solve
 
 MAX_RANGE_DAYS = 3 * 366
+MIN_YEAR, MAX_YEAR = 2000, 2100
 
 
 def _year(request: HttpRequest) -> int:
     """``?year=``, else the first year of the published plan, else this year."""
     try:
-        return int(request.GET.get("year", ""))
+        year = int(request.GET.get("year", ""))
     except ValueError:
-        version = latest_version()
-        return version.plan.horizon_start.year if version else dt.date.today().year
+        year = 0
+    if MIN_YEAR <= year <= MAX_YEAR:
+        return year
+    version = latest_version()
+    return version.plan.horizon_start.year if version else dt.date.today().year
 
 
 def _days(request: HttpRequest) -> DateRange:

@@ -71,6 +71,9 @@ def scenario_event_errors(changes: Any, *, start: dt.date, end: dt.date) -> dict
     """
     if not isinstance(changes, list):
         return {"events": ["must be a list of event objects"]}
+    not_objects = [i for i, change in enumerate(changes) if not isinstance(change, dict)]
+    if not_objects:
+        return {"events": [f"/events/{i}: must be an event object" for i in not_objects]}
     base = _catalogue_dict(start, end, "check")
     issues: list[str] = []
     seen: set[str] = set()

@@ -12,6 +12,7 @@ from tests.planner.conftest import solve_now
 SVG = "{http://www.w3.org/2000/svg}"
 PAGES = [
     "/planner/",
+    "/planner/timeline/?year=-5",
     "/planner/timeline/?year=2026",
     "/planner/hotels/?year=2026",
     "/planner/targets/?year=2026",

@@ -166,6 +166,16 @@ def test_api_create_solve_and_read(client, published, planner, django_capture_on
     assert [e["event"] for e in diff["dropped"]] == ["run"]
 
 
+@pytest.mark.parametrize("events", ["not a list", ["not an object"], [{"id": 7}]])
+def test_api_refuses_malformed_changes(client, published, planner, events):
+    client.force_login(planner)
+    response = client.post(
+        "/api/v1/scenarios/", {"name": "Broken", "events": events}, content_type="application/json"
+    )
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["field"] == "events"
+
+
 def test_api_refuses_bad_changes_with_the_error_shape(client, published, planner):
     client.force_login(planner)
     response = client.post(
