@@ -116,7 +116,8 @@ def solve(
     plan = build_model(problem, options, required=required)
     search = _search(
         plan,
-        time_limit_s=time_limit_s - reserve,
+        # Building the model took part of the limit already.
+        time_limit_s=deadline - reserve - time.monotonic(),
         workers=workers,
         seed=seed,
         on_progress=on_progress,
