@@ -3,13 +3,17 @@
 ``{"errors": [{"field": "window_end", "message": "..."}]}``; ``field`` is null
 for an error about the request as a whole, and a dotted path for a nested
 row (``unavailable.1.end``). Django ``ValidationError`` raised by the services
-becomes a 400 like a serializer's, and ``ProtectedError`` (a row still
-referenced elsewhere) a 409, never a 500.
+becomes a 400 like a serializer's; ``ProtectedError`` (a row still
+referenced elsewhere), ``BookingClash`` (a venue already booked) and
+``IntegrityError`` (a database constraint that refused a write another
+request raced in before, such as the booking exclusion constraint) a 409,
+never a 500.
 """
 
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError
 from django.db.models import ProtectedError
 from django.http import Http404
 from rest_framework import exceptions, status
@@ -17,9 +21,23 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from events.services import BookingClash
+
+
+def conflict(errors: list[dict]) -> Response:
+    return Response({"errors": errors}, status=status.HTTP_409_CONFLICT)
+
 
 def exception_handler(exc, context):
     """DRF's handler, with Django's errors translated first and the one shape applied."""
+    if isinstance(exc, BookingClash):
+        return conflict(list(flatten(exc.message_dict)))
+    if isinstance(exc, IntegrityError):
+        # The services check first; this is the database refusing a write that
+        # raced past that check. Its own words name the constraint and the row.
+        detail = str(exc).strip().splitlines()
+        message = " ".join(line.strip() for line in detail[:2]) or "A conflicting row exists."
+        return conflict([{"field": None, "message": f"Conflicts with stored data: {message}"}])
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(
             exc.message_dict if hasattr(exc, "error_dict") else exc.messages
@@ -30,10 +48,7 @@ def exception_handler(exc, context):
         exc = exceptions.PermissionDenied()
     if isinstance(exc, ProtectedError):
         names = ", ".join(sorted({str(obj.pk) for obj in exc.protected_objects})[:10])
-        return Response(
-            {"errors": [{"field": None, "message": f"Still referenced by {names}."}]},
-            status=status.HTTP_409_CONFLICT,
-        )
+        return conflict([{"field": None, "message": f"Still referenced by {names}."}])
     response = drf_exception_handler(exc, context)
     if response is not None:
         response.data = {"errors": list(flatten(exc.detail))}

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from events import validation
 from events.models import Blackout, Event, PlanningRules, Target
@@ -94,13 +94,83 @@ def event_place(*, event: Event, venue: Venue, start: dt.date) -> Event:
     )
 
 
+class BookingClash(ValidationError):
+    """A contract that collides with another confirmed event in the same venue.
+
+    A ``ValidationError`` so the admin shows it on the form, but its own type
+    so the API answers 409 Conflict (the request was fine; the venue is taken).
+    """
+
+
+def occupancy(event: Event, start: dt.date) -> tuple[dt.date, dt.date]:
+    """The first move-in and last move-out day of ``event`` placed from ``start``."""
+    return (
+        start - dt.timedelta(days=event.setup_days),
+        start + dt.timedelta(days=event.duration_days - 1 + event.teardown_days),
+    )
+
+
+def clash_messages(*, event: Event, venue: Venue, start: dt.date) -> list[str]:
+    """Why ``event`` cannot be contracted to ``venue`` from ``start`` beside the confirmed events.
+
+    Rule 3 of the format, against contracts only: an exclusive event shares
+    no day, and the floor area of the events present on a day fits the venue.
+    The caller holds the venue's row lock, so no other confirmation of this
+    venue can slip in between this read and its write.
+    """
+    first, last = occupancy(event, start)
+    others = {
+        other: days
+        for other in Event.objects.filter(status=Status.CONFIRMED, pinned_venue=venue).exclude(
+            pk=event.pk
+        )
+        if (days := occupancy(other, other.pinned_start))[0] <= last and first <= days[1]
+    }
+    mark = {True: " (exclusive)", False: ""}
+    if messages := [
+        f"{venue.pk} is booked by {other.pk} {a}..{b}{mark[other.exclusive]}; "
+        f"{event.pk} needs {first}..{last}{mark[event.exclusive]}."
+        for other, (a, b) in others.items()
+        if other.exclusive or event.exclusive
+    ]:
+        return messages
+    for offset in range((last - first).days + 1):
+        day = first + dt.timedelta(days=offset)
+        present = [other for other, (a, b) in others.items() if a <= day <= b]
+        used = sum(other.area_m2 for other in present)
+        if present and used + event.area_m2 > venue.area_m2:
+            return [
+                f"On {day} {venue.pk} has {venue.area_m2 - used} of {venue.area_m2} m2 left "
+                f"beside {', '.join(o.pk for o in present)}; {event.pk} takes {event.area_m2} m2."
+            ]
+    return []
+
+
 @transaction.atomic
 def event_confirm(*, event: Event, venue: Venue, start: dt.date) -> Event:
-    """Contract the event to ``venue`` from ``start``: the solver may no longer move it."""
+    """Contract the event to ``venue`` from ``start``: the solver may no longer move it.
+
+    The venue's row is locked first (the order ``bookings.services`` keeps too,
+    so the two never deadlock), then the event's: two staff confirming clashing
+    events in one venue at once run one after the other, and the second is
+    refused with ``BookingClash``. On PostgreSQL an exclusion constraint
+    (events migration 0004) refuses an exclusive clash even past this check.
+    """
+    venue = Venue.objects.select_for_update().get(pk=venue.pk)
     event = _locked(event, {Status.REQUESTED, Status.PLACED}, "confirmed")
-    return event_update(
-        event=event, status=Status.CONFIRMED, pinned_venue=venue, pinned_start=start
-    )
+    if messages := clash_messages(event=event, venue=venue, start=start):
+        raise BookingClash({"start": messages})
+    try:
+        with transaction.atomic():
+            return event_update(
+                event=event, status=Status.CONFIRMED, pinned_venue=venue, pinned_start=start
+            )
+    except IntegrityError as error:
+        if "event_confirmed_" not in str(error):
+            raise
+        raise BookingClash(
+            {"start": [f"{venue.pk} is already booked exclusively on days from {start}."]}
+        ) from error
 
 
 @transaction.atomic

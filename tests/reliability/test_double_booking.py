@@ -1,0 +1,153 @@
+"""Nothing double-booked: of two clashing confirmations exactly one wins, the other is a 409.
+
+The confirm service checks contracts under the venue's row lock (every
+database); on PostgreSQL an exclusion constraint refuses an exclusive clash
+even from a write that skips the service.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import urllib.error
+import urllib.request
+
+import pytest
+from django.db import IntegrityError, connection, transaction
+
+from events import services
+from events.models import Event
+from tests.api.conftest import errors_by_field, staff  # noqa: F401 (fixture)
+from tests.holds import factories as f
+
+D = f.D
+
+
+def confirm(client, event: str, start: str = "2026-09-20", venue: str = "expo"):
+    return client.post(
+        f"/api/v1/events/{event}/confirm/", {"venue": venue, "start": start}, format="json"
+    )
+
+
+@pytest.mark.django_db
+def test_a_second_exclusive_booking_of_the_same_days_is_a_409_naming_the_first(staff):  # noqa: F811
+    f.venue("expo")
+    f.event("a", exclusive=True), f.event("b")
+    assert confirm(staff, "a").status_code == 200
+    clash = confirm(staff, "b", "2026-09-22")
+    assert clash.status_code == 409, clash.json()
+    (message,) = errors_by_field(clash)["start"]
+    assert "booked by a 2026-09-18..2026-09-24 (exclusive)" in message
+    assert Event.objects.get(pk="b").status == Event.Status.REQUESTED
+
+
+@pytest.mark.django_db
+def test_shared_bookings_fit_while_the_floor_area_lasts(staff):  # noqa: F811
+    f.venue("expo", area_m2=100000)
+    for code in "abc":
+        f.event(code, area_m2=40000)
+    assert confirm(staff, "a").status_code == 200
+    assert confirm(staff, "b", "2026-09-21").status_code == 200
+    full = confirm(staff, "c", "2026-09-26")  # move-in 09-24 meets a's and b's last days
+    assert full.status_code == 409
+    assert "has 20000 of 100000 m2 left beside a, b" in errors_by_field(full)["start"][0]
+    assert confirm(staff, "c", "2026-10-10").status_code == 200  # later days are free
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_the_database_refuses_an_exclusive_clash_written_past_the_service():
+    expo = f.venue("expo")
+    services.event_confirm(event=f.event("a", exclusive=True), venue=expo, start=D(2026, 9, 20))
+    f.event("b")
+    with (
+        pytest.raises(IntegrityError, match="event_confirmed_beside_exclusive"),
+        transaction.atomic(),
+    ):
+        Event.objects.filter(pk="b").update(
+            status="confirmed", pinned_venue=expo, pinned_start=D(2026, 9, 24)
+        )
+    # Shared events side by side are the service's to judge (floor area), not the constraint's.
+    Event.objects.filter(pk="a").update(exclusive=False)
+    Event.objects.filter(pk="b").update(
+        status="confirmed", pinned_venue=expo, pinned_start=D(2026, 9, 24)
+    )
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_the_constraints_refusal_reaches_the_client_as_a_409(staff, monkeypatch):  # noqa: F811
+    f.venue("expo")
+    f.event("a", exclusive=True), f.event("b", exclusive=True)
+    assert confirm(staff, "a").status_code == 200
+    monkeypatch.setattr(services, "clash_messages", lambda **kwargs: [])  # as if raced past it
+    clash = confirm(staff, "b")
+    assert clash.status_code == 409
+    assert "already booked exclusively" in errors_by_field(clash)["start"][0]
+
+
+# --- at the same moment, against a live server -------------------------------------------
+
+
+def post_together(base_url: str, requests: list[tuple[str, dict]], auth: str) -> list[tuple]:
+    """(status, body) of each POST, all sent at the same moment from their own threads."""
+    barrier = threading.Barrier(len(requests))
+    results: list[tuple] = [None] * len(requests)  # type: ignore[list-item]
+
+    def send(index: int, path: str, body: dict) -> None:
+        request = urllib.request.Request(
+            base_url + path,
+            data=json.dumps(body).encode(),
+            headers={"Content-Type": "application/json", "Authorization": auth},
+            method="POST",
+        )
+        barrier.wait()
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                results[index] = (response.status, json.loads(response.read()))
+        except urllib.error.HTTPError as error:
+            results[index] = (error.code, json.loads(error.read()))
+
+    threads = [
+        threading.Thread(target=send, args=(i, path, body))
+        for i, (path, body) in enumerate(requests)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return results
+
+
+@pytest.fixture
+def basic_auth(django_user_model) -> str:
+    import base64
+
+    django_user_model.objects.create_user("desk", password="desk-password", is_staff=True)
+    return "Basic " + base64.b64encode(b"desk:desk-password").decode()
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("attempt", range(3))
+def test_two_staff_confirming_clashing_bookings_at_once_one_wins(live_server, basic_auth, attempt):
+    expo = f.venue("expo")
+    f.event("a", exclusive=True), f.event("b", exclusive=True)
+    hold = f.hold(f.event("c"), expo, D(2026, 9, 21))  # 1st option: its days were free
+    results = post_together(
+        live_server.url,
+        [
+            ("/api/v1/events/a/confirm/", {"venue": "expo", "start": "2026-09-20"}),
+            ("/api/v1/events/b/confirm/", {"venue": "expo", "start": "2026-09-22"}),
+            (f"/api/v1/holds/{hold.pk}/confirm/", {}),
+        ],
+        basic_auth,
+    )
+    statuses = sorted(status for status, _body in results)
+    assert statuses == [200, 409, 409], results
+    for status, body in results:
+        if status == 409:
+            assert "booked by" in body["errors"][0]["message"], body
+    confirmed = Event.objects.filter(status=Event.Status.CONFIRMED)
+    assert confirmed.count() == 1
+    connection.close()
