@@ -24,7 +24,7 @@ PEAK_SHARE = 0.9
 """A night at or above this share of the block capacity is a peak night."""
 
 WIDTH = 960
-LABEL_W = 190
+LABEL_W = 220
 ROW_H = 30
 AXIS_H = 28
 
@@ -32,6 +32,26 @@ AXIS_H = 28
 def esc(text: object) -> str:
     """Text safe inside an SVG element or a double-quoted attribute."""
     return html.escape(str(text), quote=True)
+
+
+def text_width(text: str, size: float = 12) -> float:
+    """About how wide ``text`` runs at ``size`` px: CJK glyphs are square, Latin half as wide."""
+    return sum(size if ord(c) >= 0x2E80 else size * 0.55 for c in text)
+
+
+def fit(text: str, width: float, size: float = 12) -> str:
+    """``text`` cut with an ellipsis to run at most ``width`` px; "" when not even one glyph fits.
+
+    Labels never run into their neighbours; the whole text stays in the mark's ``<title>``.
+    """
+    if text_width(text, size) <= width:
+        return text
+    kept = ""
+    for char in text:
+        if text_width(kept + char + "…", size) > width:
+            break
+        kept += char
+    return kept + "…" if kept else ""
 
 
 def _svg(width: int, height: int, title: str, body: list[str], css_class: str) -> str:
@@ -160,7 +180,7 @@ def timeline_svg(
     """
     scale = _DayScale(start, end, LABEL_W, WIDTH - LABEL_W - 10)
     top = AXIS_H + 24
-    laned = [_lanes(row.bars) for row in rows]
+    laned = [_lanes(row.bars, scale) for row in rows]
     rows_h = ROW_H * max(sum(lanes for _, lanes in laned), 1)
     hatch = "hatch-" + hashlib.sha1(texts.title.encode()).hexdigest()[:8]
     body = [
@@ -192,22 +212,26 @@ def timeline_svg(
             f'<g class="venue-row" data-venue="{esc(row.venue)}">'
             f'<line x1="0" y1="{bottom:.1f}" x2="{WIDTH}" y2="{bottom:.1f}" stroke="#d6dbe1"/>'
         )
-        body.append(_text(4, y + ROW_H / 2 + 4, row.label, class_="venue-label"))
-        for bar, lane in bars:
-            body += _bar(scale, bar, y + lane * ROW_H, texts, hatch)
+        body.append(
+            f'<text x="4" y="{y + ROW_H / 2 + 4:.1f}" class="venue-label">'
+            f"{esc(fit(row.label, LABEL_W - 8))}<title>{esc(row.label)}</title></text>"
+        )
+        for bar, lane, room in bars:
+            body += _bar(scale, bar, y + lane * ROW_H, texts, hatch, room)
         body.append("</g>")
         y = bottom
     return _svg(WIDTH, int(top + rows_h + 10), texts.title, body, "timeline")
 
 
-def _lanes(bars: Sequence[Bar]) -> tuple[list[tuple[Bar, int]], int]:
-    """Each bar with its lane, and the lanes needed: events sharing a venue's days stack.
+def _lanes(bars: Sequence[Bar], scale: _DayScale) -> tuple[list[tuple[Bar, int, float]], int]:
+    """Each bar with its lane and the room its label has, and the lanes needed.
 
     Venues are shared by area (rule 3), so two events in one venue at once
-    are normal; drawn in one lane they would hide each other.
+    are normal; drawn in one lane they would hide each other. A label may
+    run from its public days to the next bar of its lane.
     """
     ends: list[dt.date] = []
-    laned = []
+    laned: list[tuple[Bar, int]] = []
     for bar in sorted(bars, key=lambda b: (b.occupancy_start, b.event)):
         lane = next((i for i, end in enumerate(ends) if end < bar.occupancy_start), len(ends))
         if lane == len(ends):
@@ -215,7 +239,13 @@ def _lanes(bars: Sequence[Bar]) -> tuple[list[tuple[Bar, int]], int]:
         else:
             ends[lane] = bar.occupancy_end
         laned.append((bar, lane))
-    return laned, max(len(ends), 1)
+    plot_end = scale.x(scale.end) + scale.day_w
+    with_room = []
+    for index, (bar, lane) in enumerate(laned):
+        after = next((b for b, other in laned[index + 1 :] if other == lane), None)
+        stop = plot_end if after is None else scale.x(max(after.occupancy_start, scale.start))
+        with_room.append((bar, lane, stop - scale.x(max(bar.start, scale.start)) - 4))
+    return with_room, max(len(ends), 1)
 
 
 def _timeline_legend(texts: TimelineTexts, hatch: str) -> list[str]:
@@ -232,7 +262,9 @@ def _timeline_legend(texts: TimelineTexts, hatch: str) -> list[str]:
     return marks
 
 
-def _bar(scale: _DayScale, bar: Bar, y: float, texts: TimelineTexts, hatch: str) -> list[str]:
+def _bar(
+    scale: _DayScale, bar: Bar, y: float, texts: TimelineTexts, hatch: str, room: float
+) -> list[str]:
     colour = CATEGORY_COLOURS.get(bar.category, OTHER_COLOUR)
     days = f"{bar.start}..{bar.end}"
     what = texts.categories.get(bar.category, bar.category)
@@ -260,9 +292,21 @@ def _bar(scale: _DayScale, bar: Bar, y: float, texts: TimelineTexts, hatch: str)
     span = scale.span(bar.start, bar.end)
     if span:
         marks.append(_rect(span[0], y + 4, span[1], ROW_H - 8, tip, fill=colour, class_="public"))
-        marks.append(
-            _text(span[0] + 2, y + ROW_H - 10, bar.label, fill="#1b1f24", class_="event-label")
-        )
+        label = fit(bar.label, room, 11)
+        if label:
+            # A white halo keeps the label readable over bars and blackouts alike.
+            marks.append(
+                _text(
+                    span[0] + 2,
+                    y + ROW_H - 10,
+                    label,
+                    fill="#1b1f24",
+                    stroke="#ffffff",
+                    stroke_width="3",
+                    paint_order="stroke",
+                    class_="event-label",
+                )
+            )
     marks.append("</g>")
     return marks
 

@@ -3,6 +3,8 @@
 import datetime as dt
 import xml.etree.ElementTree as ET
 
+import pytest
+
 from api import charts
 
 D = dt.date
@@ -164,3 +166,49 @@ def test_events_sharing_a_venue_at_once_get_lanes_of_their_own():
         if g.get("class") == "placement"
     }
     assert tops["a"] != tops["b"] and tops["c"] == tops["a"]
+
+
+@pytest.mark.parametrize(
+    ("text", "width", "expected"),
+    [
+        ("Expo", 100, "Expo"),
+        ("Hefei International Convention Centre", 60, "Hefei In…"),
+        ("合肥国际会展中心", 50, "合肥国…"),
+        ("合肥", 5, ""),
+    ],
+)
+def test_labels_are_cut_to_their_room(text, width, expected):
+    assert charts.fit(text, width) == expected
+
+
+def test_crowded_labels_do_not_run_into_the_next_event():
+    bars = [
+        charts.Bar(
+            "a",
+            "A very long exhibition name indeed",
+            "exhibition",
+            D(2026, 9, 1),
+            D(2026, 9, 1),
+            D(2026, 9, 1),
+            D(2026, 9, 1),
+        ),
+        charts.Bar(
+            "b", "B", "exhibition", D(2026, 9, 3), D(2026, 9, 3), D(2026, 9, 3), D(2026, 9, 3)
+        ),
+    ]
+    root = parse(
+        charts.timeline_svg(
+            [charts.TimelineRow("expo", "Expo", bars)],
+            start=D(2026, 1, 1),
+            end=D(2026, 12, 31),
+            texts=charts.TimelineTexts(title="t"),
+        )
+    )
+    labels = {
+        g.get("data-event"): g.find(f"{SVG}text[@class='event-label']")
+        for g in root.iter(f"{SVG}g")
+        if g.get("class") == "placement"
+    }
+    assert labels["a"] is None or labels["a"].text.endswith("…")
+    tip = root.find(f".//{SVG}g[@data-event='a']/{SVG}rect[@class='public']/{SVG}title").text
+    assert tip.startswith("A very long exhibition name indeed")
