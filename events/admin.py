@@ -3,7 +3,7 @@ import datetime as dt
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from simple_history.admin import SimpleHistoryAdmin
 
 from events import selectors, services, validation
@@ -45,10 +45,23 @@ class EventAdminForm(forms.ModelForm):
             required_features=[f.pk for f in cleaned.get("required_features", [])],
             allowed_venues=[v.pk for v in cleaned.get("allowed_venues", [])],
         )
-        for field, field_messages in errors.items():
-            for message in field_messages:
-                self.add_error(field if field in self.fields else None, message)
+        if errors:
+            self.add_error(None, ValidationError(errors))
         return cleaned
+
+    def add_error(self, field, error) -> None:
+        """Errors of fields the form does not edit (the pinned placement) go on top of the form.
+
+        Django refuses them otherwise, with a 500, when Model.clean() names them.
+        """
+        if field is None and isinstance(error, ValidationError) and hasattr(error, "error_dict"):
+            shown: dict[str, list] = {}
+            for name, errors in error.error_dict.items():
+                shown.setdefault(name if name in self.fields else NON_FIELD_ERRORS, []).extend(
+                    errors
+                )
+            error = ValidationError(shown)
+        super().add_error(field, error)
 
 
 @admin.register(Event)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import NON_FIELD_ERRORS, ObjectDoesNotExist, ValidationError
@@ -21,7 +21,7 @@ from scheduler.problem import CATEGORIES, DateRange
 
 if TYPE_CHECKING:
     from events.models import Blackout, Event, PlanningRules
-    from venues.models import Venue
+    from venues.models import Venue, VenueUnavailability
 
 Errors = dict[str, list[str]]
 
@@ -212,11 +212,15 @@ def venue_fit_errors(
     required_features: Collection[str],
     allowed_venues: Collection[str],
     venue_field: str = "venue",
+    features: Collection[str] | None = None,
 ) -> Errors:
+    """Whether ``venue`` (with ``features`` instead of its own, when given) suits the event."""
     messages = []
     if allowed_venues and venue.pk not in allowed_venues:
         messages.append(f"{venue.pk} is not among the event's allowed venues.")
-    if missing := sorted(set(required_features) - {f.code for f in venue.features.all()}):
+    if features is None:
+        features = [f.code for f in venue.features.all()]
+    if missing := sorted(set(required_features) - set(features)):
         messages.append(f"{venue.pk} lacks the required features {', '.join(missing)}.")
     return {venue_field: messages} if messages else {}
 
@@ -228,10 +232,12 @@ def placement_errors(
     *,
     venue_field: str = "venue",
     start_field: str = "start",
+    closures: Iterable[VenueUnavailability] | None = None,
 ) -> Errors:
     """Why ``venue`` cannot host ``event`` from ``start``: size, window and closures.
 
-    Rules 2, 4 and 5 of the format, features and allowed venues aside.
+    Rules 2, 4 and 5 of the format, features and allowed venues aside;
+    ``closures``, when given, stand in for the venue's own.
     """
     against_venue = []
     if venue.capacity < event.attendance:
@@ -254,7 +260,7 @@ def placement_errors(
         start - dt.timedelta(days=event.setup_days),
         public.end + dt.timedelta(days=event.teardown_days),
     )
-    for closed in venue.unavailable.all():
+    for closed in venue.unavailable.all() if closures is None else closures:
         if occupancy.overlaps(DateRange(closed.start, closed.end)):
             against_start.append(
                 f"{venue.pk} is unavailable {closed.start}..{closed.end}"
@@ -269,18 +275,31 @@ def placement_errors(
     return errors
 
 
-def commitment_errors(venue: Venue) -> Errors:
-    """What a venue change breaks: confirmed events pinned there that it can no longer host."""
+def commitment_errors(
+    venue: Venue,
+    *,
+    features: Collection[str] | None = None,
+    closures: Iterable[VenueUnavailability] | None = None,
+) -> Errors:
+    """What a venue change breaks: confirmed events pinned there that it can no longer host.
+
+    ``features`` and ``closures``, when given, stand in for the venue's own:
+    the admin checks the values its form and inline rows are about to save.
+    """
+    if venue._state.adding:
+        return {}  # nothing is pinned to a venue not yet saved
+    closures = None if closures is None else list(closures)
     messages = []
     for event in venue.pinned_events.filter(status="confirmed").prefetch_related(
         "required_features", "allowed_venues"
     ):
         errors = merge(
-            placement_errors(event, venue, event.pinned_start),
+            placement_errors(event, venue, event.pinned_start, closures=closures),
             venue_fit_errors(
                 venue,
                 required_features=[f.pk for f in event.required_features.all()],
                 allowed_venues=[v.pk for v in event.allowed_venues.all()],
+                features=features,
             ),
         )
         messages += [f"Confirmed event {event.pk}: {m}" for ms in errors.values() for m in ms]

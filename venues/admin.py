@@ -1,5 +1,8 @@
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 
+from events.validation import commitment_errors
 from venues.models import Feature, Hotel, HotelReduction, Venue, VenueUnavailability
 
 
@@ -13,13 +16,51 @@ class FeatureAdmin(admin.ModelAdmin):
         return ["code"] if obj else []
 
 
+class VenueUnavailabilityFormSet(forms.BaseInlineFormSet):
+    """The closures as about to be saved, refused where they fall on a confirmed event."""
+
+    def clean(self) -> None:
+        super().clean()
+        if self.instance._state.adding or any(self.errors):
+            return
+        closures = [
+            form.instance
+            for form in self.forms
+            if form.has_changed() or form.instance.pk
+            if not self._should_delete_form(form)
+        ]
+        # The venue as stored: its size and features are the venue form's to check.
+        stored = Venue.objects.get(pk=self.instance.pk)
+        if errors := commitment_errors(stored, closures=closures):
+            raise ValidationError([m for messages in errors.values() for m in messages])
+
+
 class VenueUnavailabilityInline(admin.TabularInline):
     model = VenueUnavailability
+    formset = VenueUnavailabilityFormSet
     extra = 0
+
+
+class VenueAdminForm(forms.ModelForm):
+    """The venue's size and features as about to be saved, refused where a contract breaks.
+
+    The same ``commitment_errors`` as the API's ``venue_update``; the closures
+    are the inline formset's to check.
+    """
+
+    def _post_clean(self) -> None:
+        super()._post_clean()  # self.instance now holds the size being saved
+        if self.errors or "features" not in self.cleaned_data:
+            return
+        features = [feature.code for feature in self.cleaned_data["features"]]
+        for messages in commitment_errors(self.instance, features=features).values():
+            for message in messages:
+                self.add_error(None, message)
 
 
 @admin.register(Venue)
 class VenueAdmin(admin.ModelAdmin):
+    form = VenueAdminForm
     list_display = ["id", "name_zh", "name_en", "kind", "district", "capacity", "area_m2"]
     list_filter = ["kind", "district", "features"]
     search_fields = ["id", "name_zh", "name_en", "district", "address_zh", "address_en"]

@@ -77,3 +77,79 @@ def test_a_year_no_calendar_has_is_an_admin_lookup_error_not_a_500(admin_client,
     response = admin_client.get(f"{admin_url(Event, 'changelist')}?year={year}")
     assert response.status_code == 302
     assert response.url.endswith("?e=1")
+
+
+def change_form_data(admin_client, model, pk) -> dict:
+    """What the change page would post back untouched: the form and its inline rows."""
+    page = admin_client.get(admin_url(model, "change", pk))
+    forms = [page.context["adminform"].form]
+    for inline in page.context["inline_admin_formsets"]:
+        formset = inline.formset
+        forms += [formset.management_form, *formset.forms]
+    data = {}
+    for form in forms:
+        for name in form.fields:
+            value = form[name].value()
+            data[form.add_prefix(name)] = "" if value is None else value
+    return data
+
+
+def page_errors(response) -> str:
+    """Every error the re-rendered change page shows, form and inline rows alike."""
+    assert response.status_code == 200, "the page comes back with errors, not a redirect or 500"
+    errors = [response.context["adminform"].form.errors]
+    errors += [
+        inline.formset.non_form_errors() for inline in response.context["inline_admin_formsets"]
+    ]
+    return str(errors)
+
+
+def test_an_event_change_its_contract_cannot_hold_is_shown_not_a_500(admin_client, catalogue):
+    data = change_form_data(admin_client, Event, "expo-2026")
+    data["attendance"] = 99999
+    response = admin_client.post(admin_url(Event, "change", "expo-2026"), data)
+    assert "holds 30000 people; the event expects 99999" in page_errors(response)
+    assert Event.objects.get(pk="expo-2026").attendance == 20000
+
+
+@pytest.mark.parametrize(
+    ("change", "words"),
+    [
+        ({"capacity": 100}, "holds 100 people"),
+        ({"features": []}, "lacks the required features"),
+        (
+            {
+                "unavailable-TOTAL_FORMS": 2,
+                "unavailable-1-start": "2026-09-24",
+                "unavailable-1-end": "2026-09-24",
+            },
+            "unavailable 2026-09-24..2026-09-24",
+        ),
+    ],
+)
+def test_a_venue_change_that_breaks_a_confirmed_event_is_refused_in_the_admin(
+    admin_client, catalogue, change, words
+):
+    before = (
+        Venue.objects.get(pk="hall.A-1").capacity,
+        Venue.objects.get(pk="hall.A-1").unavailable.count(),
+    )
+    data = change_form_data(admin_client, Venue, "hall.A-1") | change
+    response = admin_client.post(admin_url(Venue, "change", "hall.A-1"), data)
+    assert "Confirmed event expo-2026: hall.A-1" in page_errors(response)
+    assert words in page_errors(response)
+    venue = Venue.objects.get(pk="hall.A-1")
+    assert (venue.capacity, venue.unavailable.count()) == before
+    assert venue.features.count() == 2
+
+
+def test_a_venue_change_clear_of_its_contracts_is_saved_in_the_admin(admin_client, catalogue):
+    data = change_form_data(admin_client, Venue, "hall.A-1") | {
+        "capacity": 25000,
+        "unavailable-TOTAL_FORMS": 2,
+        "unavailable-1-start": "2026-10-01",
+        "unavailable-1-end": "2026-10-02",
+    }
+    response = admin_client.post(admin_url(Venue, "change", "hall.A-1"), data)
+    assert response.status_code == 302
+    assert Venue.objects.get(pk="hall.A-1").unavailable.count() == 2
