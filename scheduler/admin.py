@@ -39,6 +39,14 @@ class PlanAdmin(admin.ModelAdmin):
             self.message_user(request, "Choose exactly one plan to publish.", messages.ERROR)
             return None
         plan = queryset.get()
+        published = ScheduleVersion.objects.filter(plan=plan).first()
+        if published is not None:
+            self.message_user(
+                request,
+                f"This plan is already schedule version {published.number}.",
+                messages.WARNING,
+            )
+            return None
         form = PlanPublishForm(request.POST if request.POST.get("post") else None)
         if form.is_valid():
             try:

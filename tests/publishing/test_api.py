@@ -75,3 +75,6 @@ def test_admin_action_asks_for_a_comment_then_publishes_one_plan(client, plan):
     version = ScheduleVersion.objects.get(plan=plan)
     assert (version.number, version.comment) == (1, "Autumn fairs moved")
     assert version.published_by == admin
+    again = client.post("/admin/scheduler/plan/", chosen, follow=True)
+    assert "This plan is already schedule version 1." in again.content.decode()
+    assert ScheduleVersion.objects.count() == 1
