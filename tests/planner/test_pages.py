@@ -5,9 +5,13 @@ import xml.etree.ElementTree as ET
 import pytest
 from django.utils.html import escape
 
+from events.exchange import catalogue_import
+from scheduler.format import read_problem
 from scheduler.models import Scenario, SolveRun
+from scheduler.publishing import plan_publish
 from scheduler.scenarios import scenario_create
-from tests.planner.conftest import solve_now
+from scheduler.services import solve_run_create
+from tests.planner.conftest import YEAR_END, YEAR_START, solve_now, tiny_city
 
 SVG = "{http://www.w3.org/2000/svg}"
 PAGES = [
@@ -166,3 +170,26 @@ def test_season_form_changes_only_sports_events(client, published, planner):
     assert response.status_code == 400
     assert "expo-a is not an international sports event" in response.content.decode()
     assert not Scenario.objects.exists()
+
+
+def test_targets_dashboard_gives_the_diagnosis_of_a_short_target(client, planner, db):
+    """A conference target no event can meet: drawn red, with the solver's reason beside it."""
+    city = tiny_city()
+    city["targets"].append(
+        {"year": 2026, "category": "conference", "international": True, "min_count": 1}
+    )
+    catalogue_import(read_problem(city))
+    run = solve_run_create(start=YEAR_START, end=YEAR_END, time_limit_s=10, workers=2)
+    solve_now(run.pk)
+    run.refresh_from_db()
+    plan_publish(plan=run.plan)
+
+    client.force_login(planner)
+    html = client.get("/planner/targets/?year=2026&lang=en").content.decode()
+    (svg,) = svgs(html)
+    short = [g for g in svg.findall(f"{SVG}g") if g.get("class") == "target short"]
+    assert [g.get("data-category") for g in short] == ["conference"]
+    assert '<tr class="short">' in html
+    assert (
+        escape(next(line for line in run.diagnosis if line.startswith("2026 conference"))) in html
+    )
