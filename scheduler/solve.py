@@ -125,6 +125,7 @@ def solve(
     )
     solution = _solution(problem, options, search, started)
     solution = _diagnose(problem, options, solution, search, required, impossible, deadline, seed)
+    solution = replace(solution, wall_time_s=round(time.monotonic() - started, 3))
     if on_progress is not None:
         on_progress(
             Progress(
