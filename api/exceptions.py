@@ -32,7 +32,10 @@ def exception_handler(exc, context):
     """DRF's handler, with Django's errors translated first and the one shape applied."""
     if isinstance(exc, BookingClash):
         return conflict(list(flatten(exc.message_dict)))
-    if isinstance(exc, IntegrityError):
+    if isinstance(exc, ProtectedError):
+        names = ", ".join(sorted({str(obj.pk) for obj in exc.protected_objects})[:10])
+        return conflict([{"field": None, "message": f"Still referenced by {names}."}])
+    if isinstance(exc, IntegrityError):  # after ProtectedError, one of its kind
         # The services check first; this is the database refusing a write that
         # raced past that check. Its own words name the constraint and the row.
         detail = str(exc).strip().splitlines()
@@ -46,9 +49,6 @@ def exception_handler(exc, context):
         exc = exceptions.NotFound()
     if isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied()
-    if isinstance(exc, ProtectedError):
-        names = ", ".join(sorted({str(obj.pk) for obj in exc.protected_objects})[:10])
-        return conflict([{"field": None, "message": f"Still referenced by {names}."}])
     response = drf_exception_handler(exc, context)
     if response is not None:
         response.data = {"errors": list(flatten(exc.detail))}

@@ -158,18 +158,22 @@ def event_confirm(*, event: Event, venue: Venue, start: dt.date) -> Event:
     """
     venue = Venue.objects.select_for_update().get(pk=venue.pk)
     event = _locked(event, {Status.REQUESTED, Status.PLACED}, "confirmed")
-    if messages := clash_messages(event=event, venue=venue, start=start):
-        raise BookingClash({"start": messages})
     try:
+        # Validated first (a placement off the calendar is a 400), then judged
+        # against the contracts; a clash rolls the savepoint back.
         with transaction.atomic():
-            return event_update(
+            event_update(
                 event=event, status=Status.CONFIRMED, pinned_venue=venue, pinned_start=start
             )
+            if messages := clash_messages(event=event, venue=venue, start=start):
+                raise BookingClash({"start": messages})
+            return event
     except IntegrityError as error:
         if "event_confirmed_" not in str(error):
             raise
+        messages = clash_messages(event=event, venue=venue, start=start)
         raise BookingClash(
-            {"start": [f"{venue.pk} is already booked exclusively on days from {start}."]}
+            {"start": messages or [f"{venue.pk} is already booked exclusively on those days."]}
         ) from error
 
 
