@@ -202,7 +202,7 @@ class _Analysis:
             venues = [v for v in venues if v.id in event.allowed_venues]
             where = "allowed venue"
         if not venues:
-            return [], "it has no allowed venue"
+            return [], "no venue is allowed for it" if self.problem.venues else "there is no venue"
         needed = event.effective_required_features
         fitting = [v for v in venues if needed <= v.effective_features]
         if not fitting:
