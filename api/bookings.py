@@ -1,7 +1,8 @@
 """Availability, option holds and history over HTTP; staff only.
 
 Holds carry organisers' addresses and the history names staff, so unlike
-the catalogue nothing here is public. Views validate, call
+the catalogue nothing here is public; convention and sports staff see and
+write the holds of their own categories only (``accounts.roles``). Views validate, call
 ``bookings.services`` or ``bookings.availability`` and serialise.
 """
 
@@ -16,11 +17,12 @@ from django_filters import rest_framework as filters
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.permissions import IsAdminUser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.roles import event_categories
+from api.permissions import require_category
 from bookings import selectors, services
 from bookings.availability import availability_search
 from bookings.forms import AvailabilityForm
@@ -47,7 +49,7 @@ def availability_json(answer) -> dict[str, Any]:
 class AvailabilityView(APIView):
     """Which venues can take an event in a window, on which first days, with which rooms."""
 
-    permission_classes = [IsAdminUser]
+    read_permissions = ("bookings.view_venuehold",)
 
     @extend_schema(
         parameters=[
@@ -124,13 +126,13 @@ class VenueHoldViewSet(
 ):
     """Option holds: list (expired ones are expired first), place, release, confirm."""
 
-    permission_classes = [IsAdminUser]
+    read_permissions = ("bookings.view_venuehold",)
     serializer_class = VenueHoldSerializer
     filterset_class = VenueHoldFilter
     ordering_fields = ["venue", "start", "rank", "expires_on", "created_at"]
 
     def get_queryset(self):
-        return selectors.hold_list()
+        return selectors.hold_list().filter(event__category__in=event_categories(self.request.user))
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         # The listing is never stale even where cron does not run expire_holds.
@@ -141,6 +143,7 @@ class VenueHoldViewSet(
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         data = VenueHoldCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
+        require_category(request.user, data.validated_data["event"].category)
         hold = services.hold_place(**data.validated_data, holder=request.user)
         return Response(self.get_serializer(hold).data, status=status.HTTP_201_CREATED)
 
@@ -197,7 +200,7 @@ def _plain(value: Any) -> Any:
 class EventHistoryView(APIView):
     """Who changed an event (or its holds), when, and what changed."""
 
-    permission_classes = [IsAdminUser]
+    read_permissions = ("bookings.view_historicalevent",)
 
     @extend_schema(responses={200: dict})
     def get(self, request: Request, pk: str) -> Response:

@@ -18,6 +18,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from api.permissions import require_category
 from events import selectors, services
 from events.models import CATEGORY_CHOICES, Blackout, Event, PlanningRules, Target
 from venues import selectors as venue_selectors
@@ -343,6 +344,16 @@ class EventViewSet(ServiceViewSet):
     def get_queryset(self):
         return selectors.event_list()
 
+    def perform_create(self, serializer: EventSerializer) -> None:
+        require_category(self.request.user, serializer.validated_data["category"])
+        super().perform_create(serializer)
+
+    def perform_update(self, serializer: EventSerializer) -> None:
+        # The stored category was checked with the object; a new one must be the role's too.
+        if "category" in serializer.validated_data:
+            require_category(self.request.user, serializer.validated_data["category"])
+        super().perform_update(serializer)
+
     def _move(self, request: Request, service: Callable[..., Event]) -> Response:
         placement = PlacementSerializer(data=request.data)
         placement.is_valid(raise_exception=True)
@@ -398,6 +409,7 @@ class PlanningRulesView(generics.RetrieveUpdateAPIView):
     """The city-wide planning rules: one object to read and change."""
 
     serializer_class = PlanningRulesSerializer
+    queryset = PlanningRules.objects.all()  # names the model whose permissions apply
 
     def get_object(self) -> PlanningRules:
         return selectors.planning_rules_get()

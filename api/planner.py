@@ -1,10 +1,10 @@
-"""Staff-only planner pages: venue timeline, hotel pressure, targets, sports season, scenarios.
+"""Planner pages (planner role): venue timeline, hotel pressure, targets, sports season, scenarios.
 
 Pictures are inline SVG drawn on the server (``api.charts``), so the pages
 need no JavaScript; a running solve refreshes its page every two seconds
 with a plain ``<meta http-equiv="refresh">``. Languages work as on the
 public pages (``?lang=en``). Unpublished plans appear here only, behind the
-staff login.
+login (``api.permissions.planner_required``).
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from django.contrib.admin.views.decorators import staff_member_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
@@ -26,6 +25,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from api import charts, ical
 from api.feeds import request_lang
 from api.pages import CATEGORIES, page, with_lang
+from api.permissions import planner_required
 from events.exchange import catalogue_export
 from scheduler.models import Scenario
 from scheduler.planner import (
@@ -128,7 +128,7 @@ def _range_links(request: HttpRequest, days: DateRange, lang: str) -> dict[str, 
     }
 
 
-@staff_member_required
+@planner_required
 @require_safe
 def index(request: HttpRequest) -> HttpResponse:
     """The planner's start page: the pictures and the scenarios."""
@@ -141,7 +141,7 @@ def index(request: HttpRequest) -> HttpResponse:
     )
 
 
-@staff_member_required
+@planner_required
 @require_safe
 def timeline(request: HttpRequest) -> HttpResponse:
     """Venue timeline of the published plan for a year or ``?start=&end=``."""
@@ -163,7 +163,7 @@ def timeline(request: HttpRequest) -> HttpResponse:
     )
 
 
-@staff_member_required
+@planner_required
 @require_safe
 def hotels(request: HttpRequest) -> HttpResponse:
     """Rooms held per night against block capacity, city-wide and per hotel."""
@@ -213,7 +213,7 @@ def _target_label(category: str, international: bool | None) -> str:
     return f"{ical.category_label(category)} ({scope})"
 
 
-@staff_member_required
+@planner_required
 @require_safe
 def targets(request: HttpRequest) -> HttpResponse:
     """Yearly targets: required vs achieved in the published plan, and why any falls short."""
@@ -269,7 +269,7 @@ def _sports_change(post, *, season_events: set[str]) -> tuple[str, dict]:
     return name, change
 
 
-@staff_member_required
+@planner_required
 @require_http_methods(["GET", "POST"])
 def season_view(request: HttpRequest) -> HttpResponse:
     """The sports bureau's season: events, targets, spacing, venue needs; a what-if form."""
@@ -327,7 +327,7 @@ def season_view(request: HttpRequest) -> HttpResponse:
     return response
 
 
-@staff_member_required
+@planner_required
 @require_http_methods(["GET", "POST"])
 def scenario_page(request: HttpRequest, pk: int) -> HttpResponse:
     """One scenario: live progress while solving, then the differences and both timelines."""

@@ -1,6 +1,6 @@
 """What-if scenarios over HTTP: create with changes, solve (202), read the differences, publish.
 
-Staff only, reads included: a scenario shows plans the public has not been
+Planners only, reads included: a scenario shows plans the public has not been
 shown. The rules live in ``scheduler.scenarios``; this module validates,
 calls it and serialises.
 """
@@ -10,7 +10,6 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.permissions import IsAdminUser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -101,7 +100,11 @@ class ScenarioViewSet(
 ):
     """What-if scenarios: changed requests re-planned against the published schedule."""
 
-    permission_classes = [IsAdminUser]
+    read_permissions = ("scheduler.view_scenario",)
+    action_permissions = {
+        "solve": ("scheduler.change_scenario", "scheduler.add_solverun"),
+        "publish": ("scheduler.add_scheduleversion",),
+    }
 
     def get_queryset(self):
         return Scenario.objects.select_related("base_version", "owner", "solve_run").defer(

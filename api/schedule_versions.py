@@ -50,8 +50,11 @@ class PlanPublishMixin:
 
     201 with the new version; 200 with the existing one when the plan was
     already published (a retried request publishes nothing twice); 400 in
-    the API's error shape when the plan may not be published.
+    the API's error shape when the plan may not be published. Publishing
+    needs the permission to add a schedule version (planners).
     """
+
+    action_permissions = {"publish": ("scheduler.add_scheduleversion",)}
 
     @extend_schema(
         request=PlanPublishSerializer,

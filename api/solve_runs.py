@@ -81,6 +81,7 @@ class SolveRunViewSet(
 ):
     """Start a solve of the catalogue (202) and follow its status and progress."""
 
+    read_permissions = ("scheduler.view_solverun",)
     filterset_fields = ["status", "solver_status"]
     ordering_fields = ["created_at", "finished_at", "objective"]
 
@@ -192,6 +193,7 @@ class PlanViewSet(PlanPublishMixin, viewsets.ReadOnlyModelViewSet):
     ``POST plans/{id}/publish/`` publishes one as the next schedule version.
     """
 
+    read_permissions = ("scheduler.view_plan",)  # unpublished: staff only
     filterset_fields = ["solver_status", "targets_met"]
     ordering_fields = ["created_at", "objective"]
 

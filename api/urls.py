@@ -3,7 +3,7 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
-from api import bookings, catalogue, scenarios, schedule_versions, solve_runs
+from api import bookings, catalogue, scenarios, schedule_versions, solve_runs, tokens
 
 router = DefaultRouter()
 router.register("features", catalogue.FeatureViewSet, basename="feature")
@@ -21,6 +21,7 @@ router.register(
 )
 
 urlpatterns = [
+    path("auth/token/", tokens.TokenView.as_view(), name="auth-token"),
     path("rules/", catalogue.PlanningRulesView.as_view(), name="planning-rules"),
     path("availability/", bookings.AvailabilityView.as_view(), name="availability"),
     path("events/<str:pk>/history/", bookings.EventHistoryView.as_view(), name="event-history"),

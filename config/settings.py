@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
+    "rest_framework.authtoken",
+    "axes",
     "django_filters",
     "drf_spectacular",
     "simple_history",
@@ -62,6 +64,7 @@ INSTALLED_APPS = [
     "scheduler",
     "bookings",
     "api",
+    "accounts",  # last: its post_migrate sees every other app's permissions
 ]
 
 MIDDLEWARE = [
@@ -76,7 +79,22 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Lets django-simple-history record who made each change (bookings, docs/planner.md).
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Answers a locked-out login (django-axes); last, as its documentation asks.
+    "axes.middleware.AxesMiddleware",
 ]
+
+# django-axes counts failed logins (admin, token endpoint) per user name and address.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = float(os.environ.get("LOGIN_COOLOFF_HOURS", "1"))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False  # lockouts are still logged as warnings
+# Behind a reverse proxy, the client address is the proxy's unless told otherwise.
+AXES_IPWARE_META_PRECEDENCE_ORDER = env_list("LOGIN_CLIENT_IP_HEADERS", "REMOTE_ADDR")
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
@@ -147,11 +165,18 @@ REST_FRAMEWORK = {
         "rest_framework.filters.OrderingFilter",
         "rest_framework.filters.SearchFilter",
     ],
+    # Session first: an anonymous write is a 403, as for a signed-in user without the role.
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.BasicAuthentication",
+        "rest_framework.authentication.TokenAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.StaffWriteOrReadOnly"],
+    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.RolePermissions"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.AnonThrottle", "api.throttling.UserThrottle"],
+    # An empty rate turns that throttle off.
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": os.environ.get("API_THROTTLE_ANON", "60/minute") or None,
+        "user": os.environ.get("API_THROTTLE_USER", "600/minute") or None,
+    },
     "EXCEPTION_HANDLER": "api.exceptions.exception_handler",
 }
 
@@ -180,6 +205,12 @@ DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "events@hefei.i
 
 SOLVER_TIME_LIMIT_S = float(os.environ.get("SOLVER_TIME_LIMIT_S", "30"))
 SOLVER_WORKERS = int(os.environ.get("SOLVER_WORKERS", "2"))
+# The largest problem a solve (or scenario) may be asked for; a larger one is a 400.
+SOLVER_MAX_EVENTS = int(os.environ.get("SOLVER_MAX_EVENTS", "2000"))
+SOLVER_MAX_HORIZON_YEARS = int(os.environ.get("SOLVER_MAX_HORIZON_YEARS", "6"))
+
+# A request body larger than this is refused (413 on the API) before it is parsed.
+DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("REQUEST_MAX_BYTES", str(2 * 1024 * 1024)))
 
 LOGGING = {
     "version": 1,
@@ -193,3 +224,16 @@ if not DEBUG:
     X_FRAME_OPTIONS = "DENY"
     SECURE_CONTENT_TYPE_NOSNIFF = True
     SECURE_REFERRER_POLICY = "same-origin"
+
+# Served over HTTPS (production): cookies only over TLS, HSTS, redirect to https.
+# Off by default so `make demo` works on http://127.0.0.1:8000.
+if env_flag("DJANGO_SECURE"):
+    SECURE_SSL_REDIRECT = env_flag("DJANGO_SECURE_SSL_REDIRECT", True)
+    # The TLS-terminating proxy says so in this header; trust it only behind one.
+    if env_flag("DJANGO_BEHIND_TLS_PROXY"):
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", str(365 * 24 * 60 * 60)))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_flag("DJANGO_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = env_flag("DJANGO_HSTS_PRELOAD", True)

@@ -1,4 +1,4 @@
-"""API clients: anonymous, a plain user and staff."""
+"""API clients: anonymous, a plain user and an administrator (roles: tests/security)."""
 
 import pytest
 from rest_framework.test import APIClient
@@ -12,7 +12,8 @@ def anonymous() -> APIClient:
 @pytest.fixture
 def staff(django_user_model) -> APIClient:
     client = APIClient()
-    client.force_authenticate(django_user_model.objects.create(username="planner", is_staff=True))
+    admin = django_user_model.objects.create(username="planner", is_staff=True, is_superuser=True)
+    client.force_authenticate(admin)
     return client
 
 

@@ -4,7 +4,6 @@ import copy
 import datetime as dt
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.core.cache import cache
 
 from events.exchange import catalogue_import
@@ -12,6 +11,7 @@ from scheduler.format import read_problem
 from scheduler.models import ScheduleVersion
 from scheduler.publishing import plan_publish
 from scheduler.services import solve_run_create, solve_run_execute
+from tests.roles import user_with_role
 from tests.solve_runs.conftest import SMALL_CITY
 
 YEAR_START, YEAR_END = dt.date(2026, 1, 1), dt.date(2026, 12, 31)
@@ -56,7 +56,7 @@ def published(db) -> ScheduleVersion:
 
 @pytest.fixture
 def planner(db):
-    return get_user_model().objects.create_user("planner", password="pw", is_staff=True)
+    return user_with_role("planner", "planner", password="pw")
 
 
 # The headless Chromium of the publishing browser tests, shared rather than copied.

@@ -5,6 +5,7 @@ from django.contrib.auth import get_user_model
 
 from scheduler.models import ScheduleVersion
 from tests.publishing import factories as f
+from tests.roles import user_with_role
 
 D = f.D
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.publishing.urls")]
@@ -17,7 +18,7 @@ def plan():
 
 @pytest.fixture
 def staff_client(client):
-    client.force_login(get_user_model().objects.create_user("planner", is_staff=True))
+    client.force_login(user_with_role("planner", "planner"))
     return client
 
 

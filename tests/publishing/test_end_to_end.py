@@ -2,12 +2,12 @@
 
 import icalendar
 import pytest
-from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
 from events.exchange import catalogue_import
 from scheduler.format import read_problem
 from scheduler.models import Plan, ScheduleVersion
+from tests.roles import user_with_role
 from tests.solve_runs.conftest import SMALL_CITY
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -38,7 +38,7 @@ def test_publish_through_the_api(client, catalogue):
     solve()
     plan = Plan.objects.get()
     assert client.get("/calendar/all.ics").content.count(b"BEGIN:VEVENT") == 0
-    client.force_login(get_user_model().objects.create_user("planner", is_staff=True))
+    client.force_login(user_with_role("planner", "planner"))
     response = client.post(f"/api/v1/plans/{plan.pk}/publish/", {"comment": "via API"})
     assert response.status_code == 201, response.content
     assert client.get("/api/v1/schedule-versions/1/").json()["comment"] == "via API"

@@ -1,10 +1,10 @@
 """POST /api/v1/solve-runs/ answers 202 at once; the run's status and plan follow."""
 
 import pytest
-from django.contrib.auth import get_user_model
 from rest_framework.test import APIClient
 
 from scheduler.models import SolveRun
+from tests.roles import user_with_role
 from tests.solve_runs.helpers import wait_until_finished
 
 RANGE = {"start": "2026-01-01", "end": "2026-12-31", "time_limit_s": 10, "workers": 1}
@@ -12,7 +12,7 @@ RANGE = {"start": "2026-01-01", "end": "2026-12-31", "time_limit_s": 10, "worker
 
 @pytest.fixture
 def planner_client(db) -> APIClient:
-    user = get_user_model().objects.create_user("planner", password="x", is_staff=True)
+    user = user_with_role("planner", "planner", password="x")
     client = APIClient()
     client.force_authenticate(user)
     return client

@@ -1,0 +1,54 @@
+"""API tokens: obtain one with a user name and password, revoke it when done.
+
+Failed attempts count towards the django-axes lockout like the admin login's,
+so the endpoint cannot be used to guess passwords; a locked-out client gets
+a 429 in the API's error shape.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from axes.exceptions import AxesBackendPermissionDenied
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import exceptions, serializers, status
+from rest_framework.authtoken.models import Token
+from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from api.throttling import AnonThrottle
+
+
+class LockedOut(exceptions.APIException):
+    status_code = status.HTTP_429_TOO_MANY_REQUESTS
+    default_detail = "Too many failed logins; try again later."
+    default_code = "locked_out"
+
+
+class TokenView(ObtainAuthToken):
+    """POST user name and password: the user's token. DELETE (with it): revoke it."""
+
+    throttle_classes = [AnonThrottle]
+
+    def get_permissions(self) -> list[Any]:
+        return [IsAuthenticated()] if self.request.method == "DELETE" else []
+
+    @extend_schema(
+        request=inline_serializer(
+            "TokenRequest",
+            {"username": serializers.CharField(), "password": serializers.CharField()},
+        ),
+        responses=inline_serializer("Token", {"token": serializers.CharField()}),
+    )
+    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        try:
+            return super().post(request, *args, **kwargs)
+        except AxesBackendPermissionDenied:
+            raise LockedOut() from None
+
+    @extend_schema(request=None, responses={204: None})
+    def delete(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        Token.objects.filter(user=request.user).delete()
+        return Response(status=status.HTTP_204_NO_CONTENT)
