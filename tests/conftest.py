@@ -25,3 +25,15 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(pytest.mark.skip(reason="needs PostgreSQL (set DATABASE_URL)"))
         if "celery" in item.keywords and not has_broker:
             item.add_marker(pytest.mark.skip(reason="needs Redis (set CELERY_TEST_BROKER_URL)"))
+
+
+@pytest.fixture(autouse=True)
+def no_request_throttling(settings) -> None:
+    """The API's request rates off, so no test's burst of requests meets a 429.
+
+    tests/security/test_auth.py turns them on again to test them.
+    """
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"anon": None, "user": None},
+    }
