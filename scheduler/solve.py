@@ -16,6 +16,7 @@ from ortools.sat.python import cp_model
 
 from scheduler import diagnosis
 from scheduler.candidates import EventOptions, event_options, nights_count
+from scheduler.checker import check
 from scheduler.days import year_spans
 from scheduler.geo import haversine_km
 from scheduler.model import SCALE, PlanModel, build_model
@@ -189,8 +190,8 @@ def _solution(
     status = search.status
     if status in ("OPTIMAL", "FEASIBLE"):
         assignments = _assignments(problem, search)
-    elif status == "UNKNOWN":
-        # Cut before CP-SAT's first solution: the greedy hint keeps every hard rule too.
+    elif status == "UNKNOWN" and _keeps_hard_rules(problem, search.plan):
+        # Cut before CP-SAT's first solution: the greedy hint is a plan too.
         assignments = _warm_start_assignments(search.plan)
         status = "FEASIBLE"
     else:
@@ -241,6 +242,12 @@ def _assignments(problem: Problem, search: _Search) -> tuple[Assignment, ...]:
         start = solver.value(plan.start[event.id])
         assignments.append(_assignment(plan, event.id, venue_id, start, rooms))
     return tuple(assignments)
+
+
+def _keeps_hard_rules(problem: Problem, plan: PlanModel) -> bool:
+    """Whether the greedy plan keeps rules 1-9, by the independent checker."""
+    draft = Solution(status="FEASIBLE", assignments=_warm_start_assignments(plan))
+    return not any(v.rule.isdigit() and v.rule != "10" for v in check(problem, draft))
 
 
 def _warm_start_assignments(plan: PlanModel) -> tuple[Assignment, ...]:

@@ -5,9 +5,10 @@ search, which improves a plan it already has; a plan that places most
 events at once makes that search start near the optimum. The greedy pass
 books events one by one (musts first, then previous placements, then by
 value), each at the legal (venue, start) nearest its preferred start where
-area, exclusivity, spacing, concurrency and hotel rooms still allow it. It
-is only a hint: the solver checks and repairs it, so a missed rule here
-costs speed, never correctness.
+area, exclusivity, spacing, concurrency and hotel rooms still allow it.
+The solver checks and repairs a hint, so a missed rule here would cost
+speed; ``solve`` returns this plan itself only when the search is cut
+before its first solution and the independent checker accepts it.
 """
 
 from __future__ import annotations

@@ -73,3 +73,14 @@ def test_progress_is_reported():
     solved(problem(event("a"), event("b")), on_progress=seen.append)
     assert seen and seen[-1].solutions_found >= 1
     assert seen[-1].objective is not None and seen[-1].gap is not None
+
+
+def test_the_warm_start_plan_keeps_every_hard_rule():
+    from scheduler.candidates import event_options
+    from scheduler.model import build_model
+    from scheduler.solve import _keeps_hard_rules
+
+    city = generated_problem(events=150, venues=10, hotels=25, seed=2)
+    plan = build_model(city, event_options(city))
+    assert len(plan.warm_start) > 100
+    assert _keeps_hard_rules(city, plan)
