@@ -374,17 +374,20 @@ def catalogue_export(
 
     Cancelled events stay out; an event is in when its window, pinned or
     previous public days overlap the range, or when it has no window. A
-    missing end of the range is derived: the whole calendar years that hold
+    missing bound of the range is derived: the whole calendar years that hold
     every active event's window and placements (the current year when none
-    has any). Targets of the years in the range and blackouts overlapping it
-    come along with every venue, hotel and the planning rules.
+    has any), and at least the year of the bound that is given. Targets of
+    the years in the range and blackouts overlapping it come along with
+    every venue, hotel and the planning rules.
     """
     events = list(selectors.event_list().exclude(status=Event.Status.CANCELLED))
     spans = [span for event in events for span in _event_spans(event)]
     this_year = dt.date.today().year
+    first_year = min((s.start.year for s in spans), default=this_year)
+    last_year = max((s.end.year for s in spans), default=this_year)
     horizon = fmt.DateRange(
-        start or dt.date(min((s.start.year for s in spans), default=this_year), 1, 1),
-        end or dt.date(max((s.end.year for s in spans), default=this_year), 12, 31),
+        start or dt.date(min(first_year, end.year) if end else first_year, 1, 1),
+        end or dt.date(max(last_year, start.year) if start else last_year, 12, 31),
     )
     exported = [
         event

@@ -97,6 +97,14 @@ def test_export_keeps_to_the_range_and_leaves_out_cancelled_events():
     assert [t.year for t in exchange.catalogue_export(start=D(2027, 1, 1)).targets] == []
 
 
+def test_one_bound_of_the_range_is_kept_and_the_other_derived_around_it():
+    exchange.catalogue_import(make.every_field_problem())  # events of 2026
+    later = exchange.catalogue_export(start=D(2027, 3, 1)).horizon
+    assert (later.start, later.end) == (D(2027, 3, 1), D(2027, 12, 31))
+    earlier = exchange.catalogue_export(end=D(2025, 6, 30)).horizon
+    assert (earlier.start, earlier.end) == (D(2025, 1, 1), D(2025, 6, 30))
+
+
 def test_domain_errors_are_reported_by_pointer_and_nothing_is_written():
     make.venue("existing")
     before = snapshot()
@@ -155,6 +163,20 @@ def test_import_and_export_commands(tmp_path):
     assert json.loads(target.read_text(encoding="utf-8")) == json.loads(
         make.EVERY_FIELD.read_text(encoding="utf-8")
     )
+
+
+@pytest.mark.parametrize(
+    ("arguments", "words"),
+    [
+        (["--start=2027-01-01", "--end=2026-01-01"], "--end 2026-01-01 is before --start"),
+        (["-o/nonexistent/dir/problem.json"], "/nonexistent/dir/problem.json"),
+    ],
+)
+def test_export_refuses_a_backwards_range_or_an_unwritable_file_with_exit_2(arguments, words):
+    with pytest.raises(CommandError) as failed:
+        call_command("export_problem", *arguments, stdout=StringIO(), stderr=StringIO())
+    assert failed.value.returncode == 2
+    assert words in str(failed.value)
 
 
 @pytest.mark.parametrize(

@@ -3,7 +3,7 @@
 import datetime as dt
 import json
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from events.exchange import catalogue_export
 from scheduler.format import write_problem
@@ -19,11 +19,18 @@ class Command(BaseCommand):
         parser.add_argument("-o", "--output", help="file to write; standard output when absent")
 
     def handle(self, *args, start, end, name, output, **options) -> None:
+        if start and end and end < start:
+            raise CommandError(f"--end {end} is before --start {start}.", returncode=2)
         problem = catalogue_export(start=start, end=end, name=name)
         text = json.dumps(write_problem(problem), ensure_ascii=False, indent=2) + "\n"
         if output:
-            with open(output, "w", encoding="utf-8") as file:
-                file.write(text)
+            try:
+                with open(output, "w", encoding="utf-8") as file:
+                    file.write(text)
+            except OSError as error:
+                raise CommandError(
+                    f"cannot write {output}: {error.strerror}", returncode=2
+                ) from None
             self.stderr.write(f"Wrote {len(problem.events)} events to {output}")
         else:
             self.stdout.write(text, ending="")
