@@ -425,3 +425,25 @@ def test_a_placement_running_off_the_calendar_is_400(staff, action, start, field
     assert response.status_code == 400
     assert "past the calendar" in errors_by_field(response)[field][0]
     assert Event.objects.get().status == "requested"
+
+
+@pytest.mark.parametrize(
+    ("resource", "queries"),
+    # count, page, then one query per prefetched relation: never one per row
+    [("venues", 4), ("hotels", 3), ("events", 4)],
+)
+def test_a_list_page_takes_the_same_few_queries_however_many_rows(
+    anonymous, django_assert_num_queries, resource, queries
+):
+    for i in range(6):
+        venue = make.venue(
+            f"v{i}", unavailable=[{"start": D(2026, 1, 1), "end": D(2026, 1, 2), "reason": ""}]
+        )
+        make.hotel(
+            f"h{i}", reduced=[{"start": D(2026, 10, 1), "end": D(2026, 10, 7), "block_rooms": 9}]
+        )
+        event = make.event(f"e{i}", required_features=["plenary_hall"], allowed_venues=[venue])
+        services.event_place(event=event, venue=venue, start=D(2026, 9, 10))
+    with django_assert_num_queries(queries):
+        response = anonymous.get(f"/api/v1/{resource}/")
+    assert len(response.json()["results"]) == 6
