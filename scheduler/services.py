@@ -62,14 +62,22 @@ def solve_run_dispatch(*, run: SolveRun) -> None:
     """Start ``run`` once the current transaction commits: on Celery, or in a thread.
 
     Dispatching after commit means a worker never looks for a run that is
-    not yet visible to it.
+    not yet visible to it. On Celery the task gets time limits past the
+    solver's own: a solve that overruns anyway is interrupted (soft limit:
+    ``SoftTimeLimitExceeded`` fails the run through our handler) or its
+    process killed (hard limit: ``mark_run_failed``), so a run that times out
+    ends failed without a plan instead of running forever.
     """
 
     def start() -> None:
         if settings.CELERY_BROKER_URL:
             from scheduler.tasks import execute_solve_run
 
-            execute_solve_run.delay(str(run.pk))
+            execute_solve_run.apply_async(
+                (str(run.pk),),
+                soft_time_limit=run.time_limit_s + STALE_GRACE_S / 2,
+                time_limit=run.time_limit_s + STALE_GRACE_S,
+            )
         else:
             threading.Thread(
                 target=_execute_in_thread, args=(run.pk,), name=f"solve-{run.pk}", daemon=True
