@@ -172,7 +172,9 @@ class EventSerializer(CatalogueSerializer):
         ]
 
 
-class PlacementSerializer(serializers.Serializer):
+class EventPlacementSerializer(serializers.Serializer):
+    """The body of confirm and place (not a plan's ``Placement``: schema names must differ)."""
+
     venue = venue_ids()
     start = serializers.DateField(help_text="First public day.")
 
@@ -355,18 +357,18 @@ class EventViewSet(ServiceViewSet):
         super().perform_update(serializer)
 
     def _move(self, request: Request, service: Callable[..., Event]) -> Response:
-        placement = PlacementSerializer(data=request.data)
+        placement = EventPlacementSerializer(data=request.data)
         placement.is_valid(raise_exception=True)
         event = service(event=self.get_object(), **placement.validated_data)
         return Response(self.get_serializer(event).data)
 
-    @extend_schema(request=PlacementSerializer, responses=EventSerializer)
+    @extend_schema(request=EventPlacementSerializer, responses=EventSerializer)
     @action(detail=True, methods=["post"])
     def confirm(self, request: Request, pk: str) -> Response:
         """Contract the event to a venue and first day (requested or placed -> confirmed)."""
         return self._move(request, services.event_confirm)
 
-    @extend_schema(request=PlacementSerializer, responses=EventSerializer)
+    @extend_schema(request=EventPlacementSerializer, responses=EventSerializer)
     @action(detail=True, methods=["post"])
     def place(self, request: Request, pk: str) -> Response:
         """Record the published plan's venue and first day (requested or placed -> placed)."""

@@ -378,6 +378,21 @@ def test_schema_and_docs_load(anonymous):
     assert anonymous.get("/api/docs/").status_code == 200
 
 
+def test_the_schema_documents_confirm_and_place_with_their_own_body(anonymous):
+    schema = anonymous.get("/api/schema/?format=json").json()
+
+    def component(ref: str) -> dict:
+        return schema["components"]["schemas"][ref.rsplit("/", 1)[-1]]
+
+    for action in ("confirm", "place"):
+        body = schema["paths"][f"/api/v1/events/{{id}}/{action}/"]["post"]["requestBody"]
+        assert set(
+            component(body["content"]["application/json"]["schema"]["$ref"])["properties"]
+        ) == {"venue", "start"}
+    placements = component("#/PlanDetail")["properties"]["placements"]["items"]["$ref"]
+    assert "room_blocks" in component(placements)["properties"], "a plan's placements"
+
+
 def test_a_venue_update_that_breaks_a_confirmed_event_is_refused(staff):
     expo = make.venue()
     services.event_confirm(event=make.event(), venue=expo, start=D(2026, 9, 20))
