@@ -36,7 +36,9 @@ class SolveRunCreateSerializer(serializers.Serializer):
 
 class SolveRunSerializer(serializers.HyperlinkedModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="solverun-detail")
-    plan = serializers.HyperlinkedRelatedField(view_name="plan-detail", read_only=True)
+    plan = serializers.HyperlinkedRelatedField(
+        view_name="plan-detail", read_only=True, allow_null=True, help_text="Null until success."
+    )
 
     class Meta:
         model = SolveRun
