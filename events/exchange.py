@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Hashable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
@@ -75,6 +75,20 @@ class _Importer:
     def __init__(self) -> None:
         self.issues: list[FormatIssue] = []
         self.summary = ImportSummary()
+        self.first_with_key: dict[tuple[str, Hashable], int] = {}
+
+    def is_repeat(self, kind: str, index: int, key: Hashable, key_words: str) -> bool:
+        """Whether an earlier row of ``kind`` has ``key``; if so an issue names it.
+
+        Rows without an id are matched by key, so a repeat would silently
+        overwrite the row before it.
+        """
+        first = self.first_with_key.setdefault((kind, key), index)
+        if first != index:
+            self.issues.append(
+                FormatIssue(f"/{kind}/{index}", f"the same {key_words} as /{kind}/{first}")
+            )
+        return first != index
 
     @contextmanager
     def row(self, kind: str, pointer: str, *, existing: models.Model | None) -> Iterator[None]:
@@ -186,8 +200,9 @@ def catalogue_import(problem: fmt.Problem) -> ImportSummary:
     """Upsert every part of ``problem`` by id; all or nothing.
 
     Venues, hotels and events are matched by id, targets by year, category
-    and international flag, blackouts by their days; what the file leaves
-    out of the catalogue stays. An event's status follows the file: pinned
+    and international flag, blackouts by their days and categories (a file
+    may hold one of each key); what the file leaves out of the catalogue
+    stays. An event's status follows the file: pinned
     is confirmed, else previous is placed, else requested. Raises
     ``ProblemFormatError`` with one issue per problem found.
     """
@@ -225,6 +240,10 @@ def catalogue_import(problem: fmt.Problem) -> ImportSummary:
                 services.event_create(id=event.id, **_event_fields(event))
     for i, target in enumerate(problem.targets):
         key = {"year": target.year, "category": target.category}
+        if importer.is_repeat(
+            "targets", i, (*key.values(), target.international), "year, category and international"
+        ):
+            continue
         existing = Target.objects.filter(**key, international=target.international).first()
         with importer.row("targets", f"/targets/{i}", existing=existing):
             if existing:
@@ -234,11 +253,14 @@ def catalogue_import(problem: fmt.Problem) -> ImportSummary:
                     **key, international=target.international, min_count=target.min_count
                 )
     for i, blackout in enumerate(problem.blackouts):
-        existing = Blackout.objects.filter(start=blackout.start, end=blackout.end).first()
-        fields = {
-            "categories": None if blackout.categories is None else list(blackout.categories),
-            "reason_en": blackout.reason or "",
-        }
+        categories = None if blackout.categories is None else list(blackout.categories)
+        scope = _blackout_scope(categories)
+        if importer.is_repeat(
+            "blackouts", i, (blackout.start, blackout.end, scope), "days and categories"
+        ):
+            continue
+        existing = _stored_blackout(blackout.start, blackout.end, scope)
+        fields = {"categories": categories, "reason_en": blackout.reason or ""}
         with importer.row("blackouts", f"/blackouts/{i}", existing=existing):
             if existing:
                 services.blackout_update(blackout=existing, **fields)
@@ -251,6 +273,25 @@ def catalogue_import(problem: fmt.Problem) -> ImportSummary:
     if importer.issues:
         raise ProblemFormatError(importer.issues)
     return importer.summary
+
+
+def _blackout_scope(categories: Iterable[str] | None) -> tuple[str, ...] | None:
+    """The categories of a blackout as a key: sorted, None for every category."""
+    return None if categories is None else tuple(sorted(categories))
+
+
+def _stored_blackout(
+    start: dt.date, end: dt.date, scope: tuple[str, ...] | None
+) -> Blackout | None:
+    """The blackout of these days and categories: the row a file's blackout updates.
+
+    The days alone are not enough: one week may close sports and, for
+    another reason, exhibitions, as two blackouts.
+    """
+    for stored in Blackout.objects.filter(start=start, end=end):
+        if _blackout_scope(stored.categories) == scope:
+            return stored
+    return None
 
 
 def _name_of(row: models.Model) -> fmt.Name:

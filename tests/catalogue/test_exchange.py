@@ -105,6 +105,31 @@ def test_one_bound_of_the_range_is_kept_and_the_other_derived_around_it():
     assert (earlier.start, earlier.end) == (D(2025, 1, 1), D(2025, 6, 30))
 
 
+def test_blackouts_on_the_same_days_for_other_categories_are_two_blackouts():
+    data = json.loads(make.EVERY_FIELD.read_text(encoding="utf-8"))
+    exhibitions = {"start": "2026-06-01", "end": "2026-06-03", "categories": ["exhibition"]}
+    data["blackouts"].append({**exhibitions, "reason": "Hall floor works"})
+    exchange.catalogue_import(read_problem(data))
+    exchange.catalogue_import(read_problem(data))  # and again: an update, not a third row
+    exported = exchange.catalogue_export(start=D(2026, 1, 1), end=D(2026, 12, 31))
+    assert canonical(write_problem(exported))["blackouts"] == canonical(data)["blackouts"]
+
+
+def test_a_target_or_blackout_given_twice_is_refused_not_overwritten():
+    before = snapshot()
+    data = json.loads(make.EVERY_FIELD.read_text(encoding="utf-8"))
+    data["targets"].append({**data["targets"][1], "min_count": 9})
+    blackout = data["blackouts"][1]
+    data["blackouts"].append({**blackout, "categories": blackout["categories"][::-1]})
+    with pytest.raises(ProblemFormatError) as failed:
+        exchange.catalogue_import(read_problem(data))
+    assert [str(issue) for issue in failed.value.issues] == [
+        "/targets/2: the same year, category and international as /targets/1",
+        "/blackouts/2: the same days and categories as /blackouts/1",
+    ]
+    assert snapshot() == before
+
+
 def test_domain_errors_are_reported_by_pointer_and_nothing_is_written():
     make.venue("existing")
     before = snapshot()
