@@ -132,7 +132,12 @@ class VenueHoldViewSet(
     ordering_fields = ["venue", "start", "rank", "expires_on", "created_at"]
 
     def get_queryset(self):
-        return selectors.hold_list().filter(event__category__in=event_categories(self.request.user))
+        holds = selectors.hold_list()
+        if self.action in ("list", "retrieve"):
+            # Organisers' addresses are need-to-know: each role reads its categories' holds.
+            # Writes see every hold, so another category's is a 403 (the category rule).
+            holds = holds.filter(event__category__in=event_categories(self.request.user))
+        return holds
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         # The listing is never stale even where cron does not run expire_holds.

@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from simple_history.admin import SimpleHistoryAdmin
 
+from accounts.admin import CategoryScopedAdmin
 from bookings import services
 from bookings.availability import availability_search
 from bookings.forms import AvailabilityForm
@@ -17,8 +18,13 @@ ADD_FIELDS = ["event", "venue", "start", "expires_on", "holder_email"]
 
 
 @admin.register(VenueHold)
-class VenueHoldAdmin(SimpleHistoryAdmin):
-    """Holds change only through the services: added by ``hold_place``, ended by actions."""
+class VenueHoldAdmin(CategoryScopedAdmin, SimpleHistoryAdmin):
+    """Holds change only through the services: added by ``hold_place``, ended by actions.
+
+    Convention or sports staff place and end the holds of their own events (accounts.roles).
+    """
+
+    category_field = "event__category"
 
     list_display = ["event", "venue", "start", "rank", "status", "expires_on", "holder_email"]
     list_filter = ["status", "venue", "rank"]

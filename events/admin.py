@@ -6,6 +6,7 @@ from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from simple_history.admin import SimpleHistoryAdmin
 
+from accounts.admin import CategoryScopedAdmin
 from events import selectors, services, validation
 from events.models import Blackout, Event, PlanningRules, Target
 
@@ -65,7 +66,8 @@ class EventAdminForm(forms.ModelForm):
 
 
 @admin.register(Event)
-class EventAdmin(SimpleHistoryAdmin):  # "History" shows who changed what (docs/planner.md)
+class EventAdmin(CategoryScopedAdmin, SimpleHistoryAdmin):  # "History": docs/planner.md
+    category_field = "category"  # convention or sports staff change their own (accounts.roles)
     form = EventAdminForm
     list_display = [
         "id",

@@ -32,7 +32,7 @@ class PlanAdmin(admin.ModelAdmin):
     readonly_fields = [f.name for f in Plan._meta.fields]
     actions = ["publish"]
 
-    @admin.action(description="Publish as the next schedule version")
+    @admin.action(description="Publish as the next schedule version", permissions=["publish"])
     def publish(self, request: HttpRequest, queryset: QuerySet[Plan]) -> TemplateResponse | None:
         """Ask for the version's comment, then publish the one chosen plan."""
         if queryset.count() != 1:
@@ -75,6 +75,10 @@ class PlanAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
+
+    def has_publish_permission(self, request: HttpRequest) -> bool:
+        """Publishing adds a schedule version: planners and administrators."""
+        return request.user.has_perm("scheduler.add_scheduleversion")
 
 
 @admin.register(ScheduleVersion)
