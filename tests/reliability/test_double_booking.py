@@ -14,11 +14,13 @@ import urllib.request
 
 import pytest
 from django.db import IntegrityError, connection, transaction
+from rest_framework.authtoken.models import Token
 
 from events import services
 from events.models import Event
 from tests.api.conftest import errors_by_field, staff  # noqa: F401 (fixture)
 from tests.holds import factories as f
+from tests.roles import user_with_role
 
 D = f.D
 
@@ -89,12 +91,12 @@ def test_the_constraints_refusal_reaches_the_client_as_a_409(staff, monkeypatch)
 # --- at the same moment, against a live server -------------------------------------------
 
 
-def post_together(base_url: str, requests: list[tuple[str, dict]], auth: str) -> list[tuple]:
-    """(status, body) of each POST, all sent at the same moment from their own threads."""
+def post_together(base_url: str, requests: list[tuple[str, dict, str]]) -> list[tuple]:
+    """(status, body) of each POST (path, body, auth), sent at the same moment from threads."""
     barrier = threading.Barrier(len(requests))
     results: list[tuple] = [None] * len(requests)  # type: ignore[list-item]
 
-    def send(index: int, path: str, body: dict) -> None:
+    def send(index: int, path: str, body: dict, auth: str) -> None:
         request = urllib.request.Request(
             base_url + path,
             data=json.dumps(body).encode(),
@@ -109,8 +111,7 @@ def post_together(base_url: str, requests: list[tuple[str, dict]], auth: str) ->
             results[index] = (error.code, json.loads(error.read()))
 
     threads = [
-        threading.Thread(target=send, args=(i, path, body))
-        for i, (path, body) in enumerate(requests)
+        threading.Thread(target=send, args=(i, *request)) for i, request in enumerate(requests)
     ]
     for thread in threads:
         thread.start()
@@ -119,29 +120,37 @@ def post_together(base_url: str, requests: list[tuple[str, dict]], auth: str) ->
     return results
 
 
-@pytest.fixture
-def basic_auth(django_user_model) -> str:
-    import base64
-
-    django_user_model.objects.create_user("desk", password="desk-password", is_staff=True)
-    return "Basic " + base64.b64encode(b"desk:desk-password").decode()
+def desk_token(name: str) -> str:
+    """The Authorization header of a convention-desk staff member of their own."""
+    return f"Token {Token.objects.create(user=user_with_role(name, 'convention')).key}"
 
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("attempt", range(3))
-def test_two_staff_confirming_clashing_bookings_at_once_one_wins(live_server, basic_auth, attempt):
+def test_two_staff_confirming_clashing_bookings_at_once_one_wins(live_server, settings, attempt):
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"anon": None, "user": None},
+    }
     expo = f.venue("expo")
     f.event("a", exclusive=True), f.event("b", exclusive=True)
     hold = f.hold(f.event("c"), expo, D(2026, 9, 21))  # 1st option: its days were free
     results = post_together(
         live_server.url,
         [
-            ("/api/v1/events/a/confirm/", {"venue": "expo", "start": "2026-09-20"}),
-            ("/api/v1/events/b/confirm/", {"venue": "expo", "start": "2026-09-22"}),
-            (f"/api/v1/holds/{hold.pk}/confirm/", {}),
+            (
+                "/api/v1/events/a/confirm/",
+                {"venue": "expo", "start": "2026-09-20"},
+                desk_token("a"),
+            ),
+            (
+                "/api/v1/events/b/confirm/",
+                {"venue": "expo", "start": "2026-09-22"},
+                desk_token("b"),
+            ),
+            (f"/api/v1/holds/{hold.pk}/confirm/", {}, desk_token("c")),
         ],
-        basic_auth,
     )
     statuses = sorted(status for status, _body in results)
     assert statuses == [200, 409, 409], results
