@@ -9,6 +9,7 @@ from venues.models import Feature, Hotel, HotelReduction, Venue, VenueUnavailabi
 @admin.register(Feature)
 class FeatureAdmin(admin.ModelAdmin):
     list_display = ["code", "name_zh", "name_en"]
+    fields = ["code", ("name_zh", "name_en")]
     search_fields = ["code", "name_zh", "name_en"]
 
     def get_readonly_fields(self, request, obj=None):
@@ -62,6 +63,15 @@ class VenueAdminForm(forms.ModelForm):
 class VenueAdmin(admin.ModelAdmin):
     form = VenueAdminForm
     list_display = ["id", "name_zh", "name_en", "kind", "district", "capacity", "area_m2"]
+    fields = [
+        "id",
+        ("name_zh", "name_en"),
+        ("kind", "district"),
+        ("address_zh", "address_en"),
+        ("lat", "lon"),
+        ("capacity", "area_m2"),
+        "features",
+    ]
     list_filter = ["kind", "district", "features"]
     search_fields = ["id", "name_zh", "name_en", "district", "address_zh", "address_en"]
     filter_horizontal = ["features"]
@@ -80,6 +90,14 @@ class HotelReductionInline(admin.TabularInline):
 @admin.register(Hotel)
 class HotelAdmin(admin.ModelAdmin):
     list_display = ["id", "name_zh", "name_en", "stars", "district", "block_rooms"]
+    fields = [
+        "id",
+        ("name_zh", "name_en"),
+        ("stars", "district"),
+        ("address_zh", "address_en"),
+        ("lat", "lon"),
+        "block_rooms",
+    ]
     list_filter = ["stars", "district"]
     search_fields = ["id", "name_zh", "name_en", "district", "address_zh", "address_en"]
     inlines = [HotelReductionInline]

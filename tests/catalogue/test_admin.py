@@ -153,3 +153,11 @@ def test_a_venue_change_clear_of_its_contracts_is_saved_in_the_admin(admin_clien
     response = admin_client.post(admin_url(Venue, "change", "hall.A-1"), data)
     assert response.status_code == 302
     assert Venue.objects.get(pk="hall.A-1").unavailable.count() == 2
+
+
+@pytest.mark.parametrize(
+    ("model", "pk"), [(Venue, "hall.A-1"), (Hotel, "hotel-01"), (Feature, "plenary_hall")]
+)
+def test_the_change_page_shows_the_two_names_side_by_side(admin_client, catalogue, model, pk):
+    page = admin_client.get(admin_url(model, "change", pk)).content.decode()
+    assert 'class="form-row field-name_zh field-name_en"' in page
