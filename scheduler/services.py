@@ -15,6 +15,7 @@ import time
 from collections.abc import Callable
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
@@ -44,9 +45,12 @@ def solve_run_create(
     """A queued run holding a snapshot of the catalogue for ``start``..``end``.
 
     ``problem`` replaces the catalogue snapshot when the caller built one
-    itself (a what-if scenario's, say).
+    itself (a what-if scenario's, say). Refused (``ValidationError``) when the
+    problem is larger than the settings allow (``solve_size_check``).
     """
+    solve_size_check(start=start, end=end)
     problem = problem or catalogue_export(start=start, end=end)
+    solve_size_check(start=start, end=end, events=len(problem.events))
     return SolveRun.objects.create(
         horizon_start=start,
         horizon_end=end,
@@ -56,6 +60,21 @@ def solve_run_create(
         requested_by=requested_by,
         problem=write_problem(problem),
     )
+
+
+def solve_size_check(*, start: dt.date, end: dt.date, events: int = 0) -> None:
+    """Refuse a horizon or an event count over SOLVER_MAX_HORIZON_YEARS / SOLVER_MAX_EVENTS.
+
+    One request must not be able to hold a worker and its memory for hours;
+    the horizon is checked before the catalogue is even read.
+    """
+    if end < start:
+        raise ValidationError({"end": "must not be before start"})
+    years = settings.SOLVER_MAX_HORIZON_YEARS
+    if (end - start).days + 1 > years * 366:
+        raise ValidationError({"end": f"a solve covers at most {years} years"})
+    if events > (most := settings.SOLVER_MAX_EVENTS):
+        raise ValidationError({"events": f"{events} events to place; a solve takes at most {most}"})
 
 
 def solve_run_dispatch(*, run: SolveRun) -> None:
