@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from axes.exceptions import AxesBackendPermissionDenied
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import exceptions, serializers, status
 from rest_framework.authtoken.models import Token
@@ -45,8 +44,11 @@ class TokenView(ObtainAuthToken):
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         try:
             return super().post(request, *args, **kwargs)
-        except AxesBackendPermissionDenied:
-            raise LockedOut() from None
+        except exceptions.ValidationError:
+            # Axes refused inside authenticate(), which Django reports as a wrong password.
+            if getattr(request, "axes_locked_out", False):
+                raise LockedOut() from None
+            raise
 
     @extend_schema(request=None, responses={204: None})
     def delete(self, request: Request, *args: Any, **kwargs: Any) -> Response:
