@@ -193,7 +193,8 @@ class PlanningRulesAdmin(admin.ModelAdmin):
     ]
 
     def has_add_permission(self, request):
-        return not PlanningRules.objects.exists()
+        # One row, and only for a role that may add it (planners).
+        return super().has_add_permission(request) and not PlanningRules.objects.exists()
 
     def has_delete_permission(self, request, obj=None):
         return False

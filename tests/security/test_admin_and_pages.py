@@ -77,3 +77,8 @@ PAGE_STATUS = {"anonymous": 302, "citizen": 302, "convention": 403, "sports": 40
 @pytest.mark.parametrize("path", ["/planner/", "/planner/timeline/", "/planner/season/"])
 def test_planner_pages_are_for_planners(path, role, world, login):
     assert login(role).get(path).status_code == PAGE_STATUS.get(role, 200)
+
+
+@pytest.mark.parametrize(("role", "status"), [("convention", 403), ("planner", 200)])
+def test_only_planners_add_the_planning_rules(role, status, db, login):
+    assert login(role).get("/admin/events/planningrules/add/").status_code == status
