@@ -66,7 +66,7 @@ def event_update(
     if allowed_venues is None:
         allowed_venues = event.allowed_venues.all()
     required_features, allowed_venues = _pks(required_features), _pks(allowed_venues)
-    validated_save(
+    _booking_save(
         event,
         validation.requirement_errors(
             event, required_features=required_features, allowed_venues=allowed_venues
@@ -146,6 +146,35 @@ def clash_messages(*, event: Event, venue: Venue, start: dt.date) -> list[str]:
     return []
 
 
+def _booking_save(event: Event, errors: validation.Errors) -> None:
+    """``validated_save``; for a confirmed event also refused when it clashes in its venue.
+
+    Any write of a confirmed event goes through here (confirmation, an edit
+    of its days or exclusivity, an import), always under the venue's row
+    lock: locked before the check reads the other contracts, so two writers
+    of one venue run one after the other and the second sees the first.
+    """
+    venue = None
+    if event.status == Status.CONFIRMED and event.pinned_venue_id:
+        venue = Venue.objects.select_for_update().filter(pk=event.pinned_venue_id).first()
+    if venue is None:
+        validated_save(event, errors)
+        return
+    try:
+        # Validated first (a placement off the calendar is a 400), then judged.
+        with transaction.atomic():
+            validated_save(event, errors)
+    except IntegrityError as error:  # the exclusion constraint (PostgreSQL)
+        if "event_confirmed_" not in str(error):
+            raise
+        messages = clash_messages(event=event, venue=venue, start=event.pinned_start)
+        raise BookingClash(
+            {"pinned_start": messages or [f"{venue.pk} is already booked on those days."]}
+        ) from error
+    if messages := clash_messages(event=event, venue=venue, start=event.pinned_start):
+        raise BookingClash({"pinned_start": messages})
+
+
 @transaction.atomic
 def event_confirm(*, event: Event, venue: Venue, start: dt.date) -> Event:
     """Contract the event to ``venue`` from ``start``: the solver may no longer move it.
@@ -153,28 +182,18 @@ def event_confirm(*, event: Event, venue: Venue, start: dt.date) -> Event:
     The venue's row is locked first (the order ``bookings.services`` keeps too,
     so the two never deadlock), then the event's: two staff confirming clashing
     events in one venue at once run one after the other, and the second is
-    refused with ``BookingClash``. On PostgreSQL an exclusion constraint
-    (events migration 0004) refuses an exclusive clash even past this check.
+    refused with ``BookingClash`` naming the booking in its way. On PostgreSQL
+    exclusion constraints (events migration 0004) refuse an exclusive clash
+    even from a write that skips this service.
     """
-    venue = Venue.objects.select_for_update().get(pk=venue.pk)
+    Venue.objects.select_for_update().filter(pk=venue.pk).first()
     event = _locked(event, {Status.REQUESTED, Status.PLACED}, "confirmed")
     try:
-        # Validated first (a placement off the calendar is a 400), then judged
-        # against the contracts; a clash rolls the savepoint back.
-        with transaction.atomic():
-            event_update(
-                event=event, status=Status.CONFIRMED, pinned_venue=venue, pinned_start=start
-            )
-            if messages := clash_messages(event=event, venue=venue, start=start):
-                raise BookingClash({"start": messages})
-            return event
-    except IntegrityError as error:
-        if "event_confirmed_" not in str(error):
-            raise
-        messages = clash_messages(event=event, venue=venue, start=start)
-        raise BookingClash(
-            {"start": messages or [f"{venue.pk} is already booked exclusively on those days."]}
-        ) from error
+        return event_update(
+            event=event, status=Status.CONFIRMED, pinned_venue=venue, pinned_start=start
+        )
+    except BookingClash as clash:  # named after the request's field
+        raise BookingClash({"start": clash.message_dict["pinned_start"]}) from None
 
 
 @transaction.atomic

@@ -56,6 +56,20 @@ def test_shared_bookings_fit_while_the_floor_area_lasts(staff):  # noqa: F811
     assert confirm(staff, "c", "2026-10-10").status_code == 200  # later days are free
 
 
+@pytest.mark.django_db
+def test_an_edit_of_a_confirmed_event_that_would_clash_is_a_409(staff):  # noqa: F811
+    f.venue("expo")
+    f.event("a", area_m2=40000), f.event("b", area_m2=40000)
+    assert confirm(staff, "a").status_code == 200
+    assert confirm(staff, "b", "2026-09-22").status_code == 200  # shared: both fit
+    for change in ({"exclusive": True}, {"area_m2": 70000}):
+        edit = staff.patch("/api/v1/events/b/", change, format="json")
+        assert edit.status_code == 409, edit.json()
+        assert "a" in errors_by_field(edit)["pinned_start"][0]
+    assert not Event.objects.get(pk="b").exclusive
+    assert staff.patch("/api/v1/events/b/", {"teardown_days": 3}, format="json").status_code == 200
+
+
 @pytest.mark.postgres
 @pytest.mark.django_db
 def test_the_database_refuses_an_exclusive_clash_written_past_the_service():
@@ -85,7 +99,7 @@ def test_the_constraints_refusal_reaches_the_client_as_a_409(staff, monkeypatch)
     monkeypatch.setattr(services, "clash_messages", lambda **kwargs: [])  # as if raced past it
     clash = confirm(staff, "b")
     assert clash.status_code == 409
-    assert "already booked exclusively" in errors_by_field(clash)["start"][0]
+    assert "already booked on those days" in errors_by_field(clash)["start"][0]
 
 
 # --- at the same moment, against a live server -------------------------------------------
