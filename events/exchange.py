@@ -232,6 +232,16 @@ def catalogue_import(problem: fmt.Problem) -> ImportSummary:
             else:
                 venue_services.hotel_create(id=hotel.id, **_hotel_fields(hotel))
     for i, event in enumerate(problem.events):
+        if event.allowed_venues == ():
+            # No venue allowed: the solver never places it. The catalogue's empty
+            # list means "any venue that fits", so importing it would invert it.
+            importer.issues.append(
+                FormatIssue(
+                    f"/events/{i}/allowed_venues",
+                    "an empty list allows no venue; give null (any venue that fits) or venues",
+                )
+            )
+            continue
         existing = Event.objects.filter(pk=event.id).first()
         with importer.row("events", f"/events/{i}", existing=existing):
             if existing:

@@ -222,6 +222,7 @@ def test_export_refuses_a_backwards_range_or_an_unwritable_file_with_exit_2(argu
             "/events/2/previous/start: ",
         ),
         (lambda d: d["events"][1].update(value=float("nan")), "/events/1/value: "),
+        (lambda d: d["events"][1].update(allowed_venues=[]), "/events/1/allowed_venues: "),
         (
             lambda d: d["events"][0]["hotel"].update(max_distance_km=float("inf")),
             "/events/0/hotel/max_distance_km: ",
