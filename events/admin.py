@@ -50,6 +50,17 @@ class EventAdminForm(forms.ModelForm):
             self.add_error(None, ValidationError(errors))
         return cleaned
 
+    def _post_clean(self) -> None:
+        super()._post_clean()  # self.instance now holds the values being saved
+        event = self.instance
+        if self.errors or event.status != Event.Status.CONFIRMED or not event.pinned_venue_id:
+            return
+        # The API's edits are judged by the same check (events.services._booking_save).
+        for message in services.clash_messages(
+            event=event, venue=event.pinned_venue, start=event.pinned_start
+        ):
+            self.add_error(None, message)
+
     def add_error(self, field, error) -> None:
         """Errors of fields the form does not edit (the pinned placement) go on top of the form.
 

@@ -3,12 +3,13 @@
 import pytest
 from django.urls import reverse
 
-from events import exchange
+from events import exchange, services
 from events.models import Blackout, Event, PlanningRules, Target
 from tests.catalogue import factories as make
 from venues.models import Feature, Hotel, Venue
 
 pytestmark = pytest.mark.django_db
+D = make.D
 MODELS = [Feature, Venue, Hotel, Event, Target, Blackout, PlanningRules]
 
 
@@ -161,3 +162,24 @@ def test_a_venue_change_clear_of_its_contracts_is_saved_in_the_admin(admin_clien
 def test_the_change_page_shows_the_two_names_side_by_side(admin_client, catalogue, model, pk):
     page = admin_client.get(admin_url(model, "change", pk)).content.decode()
     assert 'class="form-row field-name_zh field-name_en"' in page
+
+
+@pytest.mark.parametrize(
+    ("change", "words"),
+    [({"area_m2": 20000}, "m2 left beside big"), ({"exclusive": "on"}, "booked by big")],
+)
+def test_an_event_change_that_clashes_with_another_contract_is_refused_in_the_admin(
+    admin_client, change, words
+):
+    hall = make.venue("hall", area_m2=50000, features=[])
+    small = {"attendance": 100, "setup_days": 0, "teardown_days": 0}
+    services.event_confirm(
+        event=make.event("big", area_m2=40000, **small), venue=hall, start=D(2026, 9, 20)
+    )
+    fair = make.event("fair", area_m2=5000, **small)
+    services.event_confirm(event=fair, venue=hall, start=D(2026, 9, 21))
+    data = change_form_data(admin_client, Event, "fair") | change
+    response = admin_client.post(admin_url(Event, "change", "fair"), data)
+    assert words in page_errors(response)
+    fair.refresh_from_db()
+    assert (fair.area_m2, fair.exclusive) == (5000, False)
