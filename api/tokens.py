@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import exceptions, serializers, status
 from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.views import ObtainAuthToken
@@ -39,7 +39,11 @@ class TokenView(ObtainAuthToken):
             "TokenRequest",
             {"username": serializers.CharField(), "password": serializers.CharField()},
         ),
-        responses=inline_serializer("Token", {"token": serializers.CharField()}),
+        responses={
+            200: inline_serializer("Token", {"token": serializers.CharField()}),
+            400: OpenApiResponse(description="Wrong user name or password."),
+            429: OpenApiResponse(description="Locked out after repeated failures."),
+        },
     )
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         try:
