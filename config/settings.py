@@ -122,6 +122,11 @@ DATABASES = {
         conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "60")),
     )
 }
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # A test database on disk rather than in shared-cache memory: solve runs
+    # write from background threads, and on disk SQLite waits for a lock
+    # instead of failing at once with "database table is locked".
+    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test-city-events.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Rendered feeds are cached per published version; share them between

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -152,6 +153,10 @@ class _Reader:
     def number(self, value: Any, pointer: str) -> float | None:
         if isinstance(value, bool) or not isinstance(value, int | float):
             self.fail(pointer, "must be a number")
+            return None
+        if not math.isfinite(value):
+            # Python's JSON reader lets NaN and Infinity through; JSON has neither.
+            self.fail(pointer, "must be a finite number")
             return None
         return value
 

@@ -206,6 +206,10 @@ def _solution(
     targets = target_results(problem, assignments)
     objective = plan_objective(problem, assignments, targets) if has_plan else None
     bound = search.solver.best_objective_bound / SCALE if search.found else None
+    if status == "OPTIMAL":
+        # Proven optimal: the bound is the objective; the scaled bound would
+        # differ from the exact objective by rounding alone.
+        bound = objective
     return Solution(
         status=status,
         problem=problem.name,

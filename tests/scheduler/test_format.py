@@ -100,6 +100,8 @@ _DELETE = object()
         ("/events/1/pinned/venue", "nowhere", "/events/1/pinned/venue", "unknown venue"),
         ("/events/0/previous/venue", "nowhere", "/events/0/previous/venue", "unknown venue"),
         ("/events/0/value", -3, "/events/0/value", "must not be negative"),
+        ("/events/0/value", float("nan"), "/events/0/value", "must be a finite number"),
+        ("/rules/weights/change_penalty", float("inf"), "/rules/weights/change_penalty", "finite"),
         ("/events/0/hotel/rooms_per_night", _DELETE, "/events/0/hotel/rooms_per_night", "required"),
         ("/venues/0/kind", "palace", "/venues/0/kind", "must be one of"),
         ("/venues/0/capacity", "big", "/venues/0/capacity", "must be an integer"),

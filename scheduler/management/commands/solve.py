@@ -6,8 +6,8 @@ import sys
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from scheduler.cli import progress_line
 from scheduler.models import Plan, SolveRun
-from scheduler.progress import progress_line
 from scheduler.publishing import plan_publish
 from scheduler.services import solve_run_create, solve_run_execute
 
