@@ -325,6 +325,9 @@ class HotelViewSet(ServiceViewSet):
 
 class EventViewSet(ServiceViewSet):
     serializer_class = EventSerializer
+    # Requests are tentative until published: the public reads published
+    # events from the schedule versions, the feeds and the pages instead.
+    read_permissions = ("events.view_event",)
     lookup_value_regex = FORMAT_ID
     filterset_class = EventFilter
     search_fields = ["id", "name_zh", "name_en", "organiser", "description_zh", "description_en"]

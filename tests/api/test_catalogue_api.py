@@ -138,7 +138,7 @@ def test_event_create_read_update(staff, plenary):
     assert changed.json()["status"] == "requested", "status moves through the actions only"
 
 
-def test_event_filters_search_ordering_and_pagination(anonymous):
+def test_event_filters_search_ordering_and_pagination(staff):
     expo = make.venue()
     make.event("a-2026", category="exhibition", required_features=["plenary_hall"])
     make.event(
@@ -153,7 +153,7 @@ def test_event_filters_search_ordering_and_pagination(anonymous):
     services.event_place(event=placed, venue=expo, start=D(2026, 9, 2))
 
     def ids(query: str) -> list[str]:
-        response = anonymous.get(f"/api/v1/events/?{query}")
+        response = staff.get(f"/api/v1/events/?{query}")
         assert response.status_code == 200, response.json()
         return [e["id"] for e in response.json()["results"]]
 
@@ -165,7 +165,7 @@ def test_event_filters_search_ordering_and_pagination(anonymous):
     assert ids("search=b-2027") == ["b-2027"]
     assert ids("feature=plenary_hall") == ["a-2026"]
     assert ids("ordering=-id") == ["c-2026", "b-2027", "a-2026"]
-    page = anonymous.get("/api/v1/events/?page_size=2").json()
+    page = staff.get("/api/v1/events/?page_size=2").json()
     assert (page["count"], len(page["results"]), page["next"] is not None) == (3, 2, True)
 
 
@@ -417,8 +417,8 @@ def test_a_malformed_nested_row_is_named_by_its_index(staff, plenary, index):
 
 @pytest.mark.parametrize("resource", ["events", "blackouts"])
 @pytest.mark.parametrize("year", ["10000", "0", "-1", "2026.5", "99999999999999999999"])
-def test_a_year_no_calendar_has_is_400_naming_the_filter(anonymous, resource, year):
-    response = anonymous.get(f"/api/v1/{resource}/?year={year}")
+def test_a_year_no_calendar_has_is_400_naming_the_filter(staff, resource, year):
+    response = staff.get(f"/api/v1/{resource}/?year={year}")
     assert response.status_code == 400
     assert "year" in errors_by_field(response)
 
@@ -448,7 +448,7 @@ def test_a_placement_running_off_the_calendar_is_400(staff, action, start, field
     [("venues", 4), ("hotels", 3), ("events", 4)],
 )
 def test_a_list_page_takes_the_same_few_queries_however_many_rows(
-    anonymous, django_assert_num_queries, resource, queries
+    staff, django_assert_num_queries, resource, queries
 ):
     for i in range(6):
         venue = make.venue(
@@ -460,5 +460,5 @@ def test_a_list_page_takes_the_same_few_queries_however_many_rows(
         event = make.event(f"e{i}", required_features=["plenary_hall"], allowed_venues=[venue])
         services.event_place(event=event, venue=venue, start=D(2026, 9, 10))
     with django_assert_num_queries(queries):
-        response = anonymous.get(f"/api/v1/{resource}/")
+        response = staff.get(f"/api/v1/{resource}/")
     assert len(response.json()["results"]) == 6

@@ -154,8 +154,8 @@ def test_each_write_is_for_its_roles_only(name, role, world, as_role):
     assert response.status_code == expected, (name, role, response.content[:500])
 
 
-STAFF_READS = ["holds/", "solve-runs/", "plans/", "events/conf/history/"]
-PUBLIC_READS = ["features/", "venues/", "hotels/", "events/", "targets/", "blackouts/", "rules/"]
+STAFF_READS = ["holds/", "solve-runs/", "plans/", "events/", "events/conf/", "events/conf/history/"]
+PUBLIC_READS = ["features/", "venues/", "hotels/", "targets/", "blackouts/", "rules/"]
 PUBLIC_READS += ["schedule-versions/"]
 
 
