@@ -19,7 +19,7 @@ import datetime as dt
 import secrets
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, fields
-from typing import Any
+from typing import Any, Protocol
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
@@ -31,6 +31,7 @@ from events.models import Event
 from events.services import event_place
 from scheduler.models import FeedToken, Placement, Plan, PublishedEvent, ScheduleVersion
 from scheduler.problem import DateRange
+from venues.models import Venue
 
 PUBLISHABLE_SOLVER_STATUSES = ("OPTIMAL", "FEASIBLE")
 PUBLISH_ATTEMPTS = 3
@@ -88,17 +89,37 @@ def facts_of(published: PublishedEvent) -> PublicFacts:
     return PublicFacts(**{name: getattr(published, name) for name in FACT_NAMES})
 
 
-def facts_from_placement(placement: Placement) -> PublicFacts:
-    """The public facts of a placed event: days and venue from the plan, the rest from its event."""
-    event, venue = placement.event, placement.venue
+class _Timed(Protocol):
+    """What ``public_facts`` reads from an event: a catalogue event or a solver one."""
+
+    category: str
+    international: bool
+    start_time: dt.time | None
+    end_time: dt.time | None
+
+
+def public_facts(
+    event: _Timed,
+    venue: Venue,
+    start: dt.date,
+    end: dt.date,
+    *,
+    event_code: str,
+    name: tuple[str, str],
+    description: tuple[str, str],
+) -> PublicFacts:
+    """What the public would see of ``event`` at ``venue`` from ``start`` to ``end``.
+
+    ``name`` and ``description`` are ``(zh, en)``: the two kinds of event keep them differently.
+    """
     return PublicFacts(
-        event_code=event.pk,
-        name_zh=event.name_zh,
-        name_en=event.name_en,
+        event_code=event_code,
+        name_zh=name[0],
+        name_en=name[1],
         category=event.category,
         international=event.international,
-        start_date=placement.start,
-        end_date=placement.end,
+        start_date=start,
+        end_date=end,
         start_time=event.start_time,
         end_time=event.end_time,
         venue_code=venue.pk,
@@ -108,8 +129,22 @@ def facts_from_placement(placement: Placement) -> PublicFacts:
         venue_address_en=venue.address_en,
         venue_lat=venue.lat,
         venue_lon=venue.lon,
-        description_zh=event.description_zh,
-        description_en=event.description_en,
+        description_zh=description[0],
+        description_en=description[1],
+    )
+
+
+def facts_from_placement(placement: Placement) -> PublicFacts:
+    """The public facts of a placed event: days and venue from the plan, the rest from its event."""
+    event = placement.event
+    return public_facts(
+        event,
+        placement.venue,
+        placement.start,
+        placement.end,
+        event_code=event.pk,
+        name=(event.name_zh, event.name_en),
+        description=(event.description_zh, event.description_en),
     )
 
 

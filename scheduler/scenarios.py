@@ -38,6 +38,7 @@ from scheduler.publishing import (
     latest_version,
     next_snapshot,
     plan_publish,
+    public_facts,
     schedule_changes,
 )
 from scheduler.services import solve_run_create, solve_run_dispatch
@@ -235,25 +236,16 @@ def _facts(
     event: Event, assignment: Assignment, venue: Venue, described: CatalogueEvent | None
 ) -> PublicFacts:
     """What the public would see of ``event`` placed as in ``assignment``."""
-    return PublicFacts(
+    return public_facts(
+        event,
+        venue,
+        assignment.start,
+        assignment.end,
         event_code=event.id,
-        name_zh=event.name.zh or "",
-        name_en=event.name.en or "",
-        category=event.category,
-        international=event.international,
-        start_date=assignment.start,
-        end_date=assignment.end,
-        start_time=event.start_time,
-        end_time=event.end_time,
-        venue_code=venue.pk,
-        venue_name_zh=venue.name_zh,
-        venue_name_en=venue.name_en,
-        venue_address_zh=venue.address_zh,
-        venue_address_en=venue.address_en,
-        venue_lat=venue.lat,
-        venue_lon=venue.lon,
-        description_zh=described.description_zh if described else "",
-        description_en=described.description_en if described else "",
+        name=(event.name.zh or "", event.name.en or ""),
+        description=(
+            (described.description_zh, described.description_en) if described else ("", "")
+        ),
     )
 
 
