@@ -22,6 +22,7 @@ from django.views.decorators.http import condition, require_safe
 from api import ical
 from scheduler.models import FeedToken, ScheduleVersion
 from scheduler.publishing import latest_version, published_events
+from venues.models import Venue
 
 FEED_CACHE_SECONDS = 24 * 60 * 60
 FEED_MAX_AGE_SECONDS = 60 * 60
@@ -58,6 +59,9 @@ def render_public_feed(feed_key: str, version: ScheduleVersion | None, lang: str
         elif kind == "venue":
             events = published_events(version, venue_code=code)
             first = events.first()
+            if first is None and not Venue.objects.filter(pk=code).exists():
+                # Nothing is rendered or cached for a code no venue has.
+                raise Http404("No such venue")
             venue = first.venue_name(lang) if first else code
             name = _("Events at %(venue)s") % {"venue": venue}
             description = name

@@ -94,9 +94,15 @@ def test_feeds_and_pages_do_not_load_the_changelog(client, published):
         assert not any("changelog" in query["sql"] for query in queries), url
 
 
-def test_unknown_event_feed_is_404_and_unknown_venue_feed_is_empty(client, published):
+def test_unknown_event_or_venue_feed_is_404_and_nothing_is_cached(client, published):
     assert client.get("/calendar/events/nope.ics").status_code == 404
-    response = client.get("/calendar/venues/nope.ics")
+    assert client.get("/calendar/venues/nope.ics").status_code == 404
+    assert not [key for key in feeds.cache._cache if "nope" in key]
+
+
+def test_a_venue_with_nothing_published_has_an_empty_feed(client, published):
+    f.venue("quiet-hall")
+    response = client.get("/calendar/venues/quiet-hall.ics")
     assert response.status_code == 200
     assert icalendar.Calendar.from_ical(response.content).walk("VEVENT") == []
 
