@@ -125,8 +125,9 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # A test database on disk rather than in shared-cache memory: solve runs
     # write from background threads, and on disk SQLite waits for a lock
-    # instead of failing at once with "database table is locked".
-    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test-city-events.sqlite3")}
+    # instead of failing at once with "database table is locked". One file
+    # per process, so two test runs in one checkout never share it.
+    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / f"test-{os.getpid()}.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Rendered feeds are cached per published version; share them between
