@@ -8,8 +8,9 @@ from django.core.cache import cache
 
 from events.exchange import catalogue_import
 from scheduler.format import read_problem
-from scheduler.models import ScheduleVersion
+from scheduler.models import Scenario, ScheduleVersion, SolveRun
 from scheduler.publishing import plan_publish
+from scheduler.scenarios import scenario_create
 from scheduler.services import solve_run_create, solve_run_execute
 from tests.roles import user_with_role
 from tests.solve_runs.conftest import SMALL_CITY
@@ -34,6 +35,25 @@ def solve_now(run_id) -> None:
     """Execute a queued run here and now, as the worker thread would."""
     run = solve_run_execute(run_id=run_id)
     assert run.status == "succeeded", run.error
+
+
+def running_scenario(*, name: str, owner, elapsed_s: float) -> Scenario:
+    """A scenario whose solve is under way: 60 s limit, objective 3,232.1, gap 3.15%."""
+    scenario = scenario_create(name=name, events=[], owner=owner)
+    scenario.solve_run = SolveRun.objects.create(
+        status=SolveRun.Status.RUNNING,
+        horizon_start=scenario.horizon_start,
+        horizon_end=scenario.horizon_end,
+        time_limit_s=60,
+        workers=2,
+        problem={},
+        objective=3232.1,
+        best_bound=3334.0,
+        gap=0.0315,
+        elapsed_s=elapsed_s,
+    )
+    scenario.save()
+    return scenario
 
 
 @pytest.fixture(autouse=True)

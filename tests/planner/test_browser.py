@@ -8,8 +8,8 @@ client and handed to the browser as its cookie.
 import pytest
 from django.conf import settings
 
-from scheduler.models import Scenario, SolveRun
-from scheduler.scenarios import scenario_create
+from scheduler.models import Scenario
+from tests.planner.conftest import running_scenario
 from tests.publishing.test_browser import follow, shot
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -79,20 +79,7 @@ def test_hotel_pressure_and_targets(driver, site):
 def test_progress_bar_of_a_running_solve(driver, site, planner):
     from selenium.webdriver.common.by import By
 
-    scenario = scenario_create(name="Long solve", events=[], owner=planner)
-    scenario.solve_run = SolveRun.objects.create(
-        status=SolveRun.Status.RUNNING,
-        horizon_start=scenario.horizon_start,
-        horizon_end=scenario.horizon_end,
-        time_limit_s=60,
-        workers=2,
-        problem={},
-        objective=3232.1,
-        best_bound=3334.0,
-        gap=0.0315,
-        elapsed_s=24.0,
-    )
-    scenario.save()
+    scenario = running_scenario(name="Long solve", owner=planner, elapsed_s=24.0)
     driver.get(f"{site}/planner/scenarios/{scenario.pk}/?lang=en")
     progress = driver.find_element(By.ID, "solve-progress")
     assert float(progress.get_attribute("max")) == 60.0

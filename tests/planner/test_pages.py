@@ -7,11 +7,10 @@ from django.utils.html import escape
 
 from events.exchange import catalogue_import
 from scheduler.format import read_problem
-from scheduler.models import Scenario, SolveRun
+from scheduler.models import Scenario
 from scheduler.publishing import plan_publish
-from scheduler.scenarios import scenario_create
 from scheduler.services import solve_run_create
-from tests.planner.conftest import YEAR_END, YEAR_START, solve_now, tiny_city
+from tests.planner.conftest import YEAR_END, YEAR_START, running_scenario, solve_now, tiny_city
 
 SVG = "{http://www.w3.org/2000/svg}"
 PAGES = [
@@ -139,20 +138,7 @@ def test_season_form_errors_are_shown_not_raised(client, published, planner):
 
 
 def test_progress_figures_of_a_running_solve(client, published, planner):
-    scenario = scenario_create(name="Long <solve>", events=[], owner=planner)
-    scenario.solve_run = SolveRun.objects.create(
-        status=SolveRun.Status.RUNNING,
-        horizon_start=scenario.horizon_start,
-        horizon_end=scenario.horizon_end,
-        time_limit_s=60,
-        workers=2,
-        problem={},
-        objective=3232.1,
-        best_bound=3334.0,
-        gap=0.0315,
-        elapsed_s=12.0,
-    )
-    scenario.save()
+    scenario = running_scenario(name="Long <solve>", owner=planner, elapsed_s=12.0)
     client.force_login(planner)
     html = client.get(f"/planner/scenarios/{scenario.pk}/?lang=en").content.decode()
     assert '<progress id="solve-progress" max="60.000000" value="12.000000">' in html
