@@ -1,9 +1,9 @@
 """First-come-first-served baseline: the venue diary a booking clerk keeps.
 
-Requests are taken one at a time in arrival order (pinned contracts first,
-since they are already in the diary) and each is written into the first
-(day, venue) where it fits every hard rule, hotel rooms included, taken
-greedily from the nearest eligible hotel. Nothing already written is ever
+Requests are taken one at a time in arrival order (contracts first, full or
+partial pins, since they are already in the diary) and each is written into
+the first (day, venue) where it fits every hard rule, hotel rooms included,
+taken greedily from the nearest eligible hotel. Nothing already written is ever
 moved and no request looks ahead. This is what the city does without a
 solver, so it is the yardstick the CP-SAT figures are compared against.
 """
@@ -201,8 +201,8 @@ def candidate_starts(problem: Problem, event: Event) -> list[dt.date]:
 
 
 def arrival_order(problem: Problem) -> list[Event]:
-    """Requests in the order the diary sees them: contracts (pins) first, then file order."""
-    return [e for e in problem.events if e.pinned] + [e for e in problem.events if not e.pinned]
+    """Requests in the order the diary sees them: contracts (pins, partial too), then file order."""
+    return sorted(problem.events, key=lambda e: e.fixed_venue is None and e.fixed_start is None)
 
 
 def fcfs_schedule(problem: Problem, order: Iterable[Event] | None = None) -> Solution:
@@ -250,11 +250,14 @@ def fcfs_schedule(problem: Problem, order: Iterable[Event] | None = None) -> Sol
 
 def _place(problem: Problem, diary: _Diary, event: Event) -> Assignment | str:
     """The assignment written into the diary, or why the event found no place."""
-    if event.pinned is not None:
-        venues = [v for v in problem.venues if v.id == event.pinned.venue]
-        starts = [event.pinned.start]
+    # A contract's venue and day are the clerk's to keep, whatever they would offer instead.
+    if event.fixed_venue is not None:
+        venues = [v for v in problem.venues if v.id == event.fixed_venue]
     else:
         venues = suitable_venues(problem, event)
+    if event.fixed_start is not None:
+        starts = [event.fixed_start]
+    else:
         starts = candidate_starts(problem, event)
     if not venues:
         return "no venue has the features, capacity and area it needs"

@@ -152,8 +152,8 @@ class _Analysis:
         venues, options.reason = self.fitting_venues()
         if not venues:
             return options
-        if event.pinned is not None:
-            pinned_day = self.days.index(event.pinned.start)
+        if event.fixed_start is not None:
+            pinned_day = self.days.index(event.fixed_start)
             spans = (
                 [(pinned_day, pinned_day)]
                 if any(lo <= pinned_day <= hi for lo, hi in spans)
@@ -161,7 +161,7 @@ class _Analysis:
             )
             if not spans:
                 options.reason = (
-                    f"its pinned start {event.pinned.start} breaks its window, "
+                    f"its pinned start {event.fixed_start} breaks its window, "
                     "a blackout or the horizon"
                 )
                 return options
@@ -195,9 +195,9 @@ class _Analysis:
         event = self.event
         venues = list(self.problem.venues)
         where = "venue"
-        if event.pinned is not None:
-            venues = [v for v in venues if v.id == event.pinned.venue]
-            where = f"its pinned venue {event.pinned.venue}"
+        if event.fixed_venue is not None:
+            venues = [v for v in venues if v.id == event.fixed_venue]
+            where = "pinned venue"
         elif event.allowed_venues is not None:
             venues = [v for v in venues if v.id in event.allowed_venues]
             where = "allowed venue"

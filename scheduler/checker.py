@@ -84,14 +84,27 @@ def _placement(problem: Problem, solution: Solution, assignments) -> list[Violat
         a = placed.get(event.id)
         must = event.pinned is not None or event.is_mandatory
         if a is None and must and not (diagnosed and event.id in unplaced):
-            kind = "pinned" if event.pinned else "mandatory"
+            kind = "pinned" if event.pinned or event.is_partly_pinned else "mandatory"
             found.append(Violation("1", f"{kind} event {event.id} is not placed"))
-        pinned = event.pinned
-        placement = None if a is None else (a.venue, a.start)
-        if pinned is not None and placement not in (None, (pinned.venue, pinned.start)):
-            found.append(Violation("1", f"{event.id} is not where it is pinned"))
+        if a is not None:
+            found += _pin_kept(event, a)
     if solution.status == "INFEASIBLE" and not solution.diagnosis:
         found.append(Violation("diagnosis", "status INFEASIBLE without a diagnosis"))
+    return found
+
+
+def _pin_kept(event: Event, a: Assignment) -> list[Violation]:
+    """A placed event sits where its contract puts it: full pin, pinned venue or pinned start."""
+    pinned = event.pinned
+    if pinned is not None and (a.venue, a.start) != (pinned.venue, pinned.start):
+        return [Violation("1", f"{event.id} is not where it is pinned")]
+    found = []
+    if event.pinned_venue is not None and a.venue != event.pinned_venue:
+        found.append(Violation("1", f"{event.id} is not in its pinned venue {event.pinned_venue}"))
+    if event.pinned_start is not None and a.start != event.pinned_start:
+        found.append(
+            Violation("1", f"{event.id} does not start on its pinned start {event.pinned_start}")
+        )
     return found
 
 

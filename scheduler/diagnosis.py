@@ -34,7 +34,8 @@ SHRINK_UP_TO = 8
 
 
 def _must_kind(event: Event) -> str:
-    return "pinned event" if event.pinned is not None else "mandatory event"
+    pinned = event.pinned is not None or event.is_partly_pinned
+    return "pinned event" if pinned else "mandatory event"
 
 
 def _label(event: Event) -> str:
@@ -42,9 +43,21 @@ def _label(event: Event) -> str:
     return f"{_must_kind(event)} {name}" + ("" if name == event.id else f" ({event.id})")
 
 
+def _cannot_be_placed(problem: Problem, event: Event) -> str:
+    """The head of a must's sentence; a partial pin says what the contract fixes."""
+    if event.pinned_venue is not None:
+        venue = problem.venue(event.pinned_venue).name.text("en")
+        return f"{_label(event)} is contracted to {venue} but cannot be placed"
+    if event.pinned_start is not None:
+        return (
+            f"{_label(event)} is contracted to start on {event.pinned_start} but cannot be placed"
+        )
+    return f"{_label(event)} cannot be placed"
+
+
 def static_must_reason(problem: Problem, options: EventOptions) -> str:
     """Why a pinned or mandatory event has no legal placement at all."""
-    return f"{_label(options.event)} cannot be placed: {options.reason}"
+    return f"{_cannot_be_placed(problem, options.event)}: {options.reason}"
 
 
 # --- conflicts found by the solver -----------------------------------------------------
@@ -157,7 +170,7 @@ def _must_conflict_message(problem: Problem, oracle: _Oracle, events: list[Event
     if len(events) == 1:
         event = events[0]
         rules = _rule_words(problem, oracle.blocking_rules(core))
-        return f"{_label(event)} cannot be placed{': ' + rules if rules else ''}"
+        return f"{_cannot_be_placed(problem, event)}{': ' + rules if rules else ''}"
     clash = _pinned_clash(problem, events)
     if clash:
         return clash

@@ -4,7 +4,10 @@ Reading collects every issue in the file before it gives up, each named by a
 JSON pointer, so that whoever wrote the file can fix it in one pass. Absent
 optional fields stay ``None`` in the dataclasses, and writing spells every
 field out, so a file that spells out its fields survives a round trip.
-Unknown keys are accepted: the spec allows optional extensions.
+Unknown keys are accepted: the spec allows optional extensions. Our own
+extensions (an event's ``pinned_venue`` and ``pinned_start``, docs/solver.md)
+are written only when set, so a file without them round-trips unchanged and
+a reader that ignores them still reads a valid problem.
 """
 
 from __future__ import annotations
@@ -254,6 +257,7 @@ class _ProblemReader(_Reader):
     def __init__(self) -> None:
         super().__init__()
         self.venue_ids: set[str] = set()
+        self.horizon: DateRange | None = None
 
     def venue_ref(self, value: Any, pointer: str) -> str | None:
         ident = self.identifier(value, pointer)
@@ -261,6 +265,31 @@ class _ProblemReader(_Reader):
             self.fail(pointer, f"unknown venue '{ident}'")
             return None
         return ident
+
+    def horizon_day(self, value: Any, pointer: str) -> dt.date | None:
+        """A date inside the horizon (when the horizon itself is readable)."""
+        day = self.date(value, pointer)
+        horizon = self.horizon
+        if day is not None and horizon is not None and not horizon.contains(day):
+            self.fail(pointer, f"must lie inside the horizon {horizon.start}..{horizon.end}")
+            return None
+        return day
+
+    def contract_keys(self, obj: dict, pointer: str) -> None:
+        """An event's contract is one of ``pinned``, ``pinned_venue``, ``pinned_start``.
+
+        Both partial keys together are a full pin, which has its own key: two
+        spellings of one contract would read differently in older readers.
+        """
+        given = [k for k in ("pinned", "pinned_venue", "pinned_start") if obj.get(k) is not None]
+        if given[:1] == ["pinned"]:
+            for key in given[1:]:
+                self.fail(f"{pointer}/{key}", f"must not be given with {pointer}/pinned")
+        elif len(given) == 2:
+            self.fail(
+                f"{pointer}/pinned_start",
+                f"with {pointer}/pinned_venue fixes both venue and start: use {pointer}/pinned",
+            )
 
     def categories(self, value: Any, pointer: str) -> tuple[str, ...] | None:
         return self.list_of(self.choice(CATEGORIES))(value, pointer)
@@ -286,8 +315,10 @@ class _ProblemReader(_Reader):
         venues_raw = data.get("venues")
         if isinstance(venues_raw, list):
             self.venue_ids = {v["id"] for v in venues_raw if isinstance(v, dict) and "id" in v}
+        # Read before the events: a partial pin's start must lie inside it.
+        self.horizon = self.get(data, "horizon", "", self.date_range, required=True)
         problem = Problem(
-            horizon=self.get(data, "horizon", "", self.date_range, required=True),
+            horizon=self.horizon,
             name=self.get(data, "name", "", self.string, required=False),
             timezone=self.get(data, "timezone", "", self.string, required=False),
             venues=self.collection(data, "venues", self.venue),
@@ -352,6 +383,7 @@ class _ProblemReader(_Reader):
         if obj is None:
             return None
         get = self.get
+        self.contract_keys(obj, pointer)
         return Event(
             id=get(obj, "id", pointer, self.identifier, required=True),
             name=get(obj, "name", pointer, self.name, required=True),
@@ -378,6 +410,8 @@ class _ProblemReader(_Reader):
             previous=get(obj, "previous", pointer, self.placement, required=False),
             start_time=get(obj, "start_time", pointer, self.time, required=False),
             end_time=get(obj, "end_time", pointer, self.time, required=False),
+            pinned_venue=get(obj, "pinned_venue", pointer, self.venue_ref, required=False),
+            pinned_start=get(obj, "pinned_start", pointer, self.horizon_day, required=False),
         )
 
     def hotel_need(self, value: Any, pointer: str) -> HotelNeed | None:
@@ -634,6 +668,12 @@ def _placement(placement: Placement | None) -> dict | None:
     return {"venue": placement.venue, "start": _day(placement.start)}
 
 
+def _partial_pin(event: Event) -> dict:
+    """The extension keys of a partial pin, only those set: absent keys stay absent."""
+    keys = {"pinned_venue": event.pinned_venue, "pinned_start": _day(event.pinned_start)}
+    return {key: value for key, value in keys.items() if value is not None}
+
+
 def _venue(venue: Venue) -> dict:
     unavailable = None
     if venue.unavailable is not None:
@@ -702,6 +742,7 @@ def _event(event: Event) -> dict:
         "value": event.value,
         "mandatory": event.mandatory,
         "pinned": _placement(event.pinned),
+        **_partial_pin(event),
         "previous": _placement(event.previous),
         "start_time": _time(event.start_time),
         "end_time": _time(event.end_time),

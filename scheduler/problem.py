@@ -180,6 +180,9 @@ class Event:
     previous: Placement | None = None
     start_time: dt.time | None = None
     end_time: dt.time | None = None
+    # Partial pins (a project extension of the format): the contract fixes one of the two.
+    pinned_venue: str | None = None
+    pinned_start: dt.date | None = None
 
     @property
     def effective_setup_days(self) -> int:
@@ -207,7 +210,25 @@ class Event:
 
     @property
     def is_mandatory(self) -> bool:
-        return bool(self.mandatory)
+        """Whether it must be placed without a full pin: flagged mandatory or partly pinned.
+
+        ``pinned is not None or is_mandatory`` is therefore every must of rule 1.
+        """
+        return bool(self.mandatory) or self.is_partly_pinned
+
+    @property
+    def is_partly_pinned(self) -> bool:
+        return self.pinned_venue is not None or self.pinned_start is not None
+
+    @property
+    def fixed_venue(self) -> str | None:
+        """The venue a contract fixes, by a full or a partial pin; None when it is free."""
+        return self.pinned.venue if self.pinned is not None else self.pinned_venue
+
+    @property
+    def fixed_start(self) -> dt.date | None:
+        """The first public day a contract fixes, by a full or a partial pin; None when free."""
+        return self.pinned.start if self.pinned is not None else self.pinned_start
 
     @property
     def effective_required_features(self) -> frozenset[str]:

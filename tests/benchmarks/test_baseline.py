@@ -1,6 +1,7 @@
 """The first-come-first-served baseline keeps every hard rule, and our solver beats it."""
 
 import datetime as dt
+from dataclasses import replace
 
 import pytest
 
@@ -139,3 +140,24 @@ def test_fcfs_misses_a_target_that_the_solver_meets():
     assert ours.targets_met
     assert {a.event for a in ours.assignments} == {"domestic-cup", "friendly"}
     assert check(problem, ours) == []
+
+
+def test_baseline_books_partial_pins_first_and_where_contracted():
+    """The clerk would give the match the stadium's preferred day; the contracts come first."""
+    second = replace(STADIUM, id="arena", name=Name(en="Arena"))
+    cup = _match("cup", ("2027-06-01", "2027-06-30"), "2027-06-15", international=False)
+    dated = replace(cup, id="dated", pinned_start=D("2027-06-15"))
+    arena = replace(cup, id="at-arena", pinned_venue="arena")
+    problem = Problem(
+        horizon=DateRange(D("2027-01-01"), D("2027-12-31")),
+        venues=(STADIUM, second),
+        events=(cup, dated, arena),
+    )
+    plan = fcfs_schedule(problem)
+    got = {a.event: (a.venue, a.start) for a in plan.assignments}
+    assert got == {
+        "dated": ("stadium", D("2027-06-15")),
+        "at-arena": ("arena", D("2027-06-15")),
+        "cup": ("stadium", D("2027-06-14")),
+    }
+    assert check(problem, plan) == []
