@@ -341,14 +341,18 @@ def taken(
     """Days and rooms already taken: the latest published plan and confirmed events.
 
     A confirmed event counts at its contract (``pinned``), a planned one at
-    its published placement; cancelled events and ``exclude_event`` (the one
-    being asked about) take nothing.
+    its published placement; so does a confirmed event whose contract fixes
+    only the venue or only the day (a partial pin): the contract alone does
+    not say which days of which venue it takes. Cancelled events and
+    ``exclude_event`` (the one being asked about) take nothing.
     """
     occupants: dict[str, Occupant] = {}
     held: list[HeldRooms] = []
     # Few events are confirmed; whether move-in or move-out reaches the horizon is
     # simpler to decide here than in SQL.
-    confirmed = Event.objects.filter(status=Event.Status.CONFIRMED).exclude(pk=exclude_event)
+    confirmed = Event.objects.filter(
+        status=Event.Status.CONFIRMED, pinned_venue__isnull=False, pinned_start__isnull=False
+    ).exclude(pk=exclude_event)
     for event in confirmed:
         occupancy = fmt.DateRange(
             shift(event.pinned_start, -event.setup_days),

@@ -53,7 +53,11 @@ class EventAdminForm(forms.ModelForm):
     def _post_clean(self) -> None:
         super()._post_clean()  # self.instance now holds the values being saved
         event = self.instance
-        if self.errors or event.status != Event.Status.CONFIRMED or not event.pinned_venue_id:
+        if (
+            self.errors
+            or event.status != Event.Status.CONFIRMED
+            or not validation.is_fully_pinned(event)
+        ):
             return
         # The API's edits are judged by the same check (events.services._booking_save).
         for message in services.clash_messages(

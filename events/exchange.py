@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Hashable, Iterable, Iterator
+from collections.abc import Hashable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
@@ -43,11 +43,16 @@ FORMAT_PATHS = {
     **{f"weight_{w}": f"weights/{w}" for w in fmt.Weights.__dataclass_fields__},
 }
 NESTED_PREFIXES = ("name", "window", "hotel", "pinned", "previous")
+# A partial pin is spelled by the format's own keys, not the nested ``pinned`` object.
+PARTIAL_PIN_PATHS = {"pinned_venue": "pinned_venue", "pinned_start": "pinned_start"}
 
 
-def format_pointer(base: str, model_field: str) -> str:
-    """The JSON pointer under ``base`` of a model field (``window_end`` -> ``/window/end``)."""
-    path = FORMAT_PATHS.get(model_field)
+def format_pointer(base: str, model_field: str, paths: Mapping[str, str] | None = None) -> str:
+    """The JSON pointer under ``base`` of a model field (``window_end`` -> ``/window/end``).
+
+    ``paths`` overrides the usual path of some fields, for the row at hand.
+    """
+    path = {**FORMAT_PATHS, **(paths or {})}.get(model_field)
     if path is None:
         head, _, rest = model_field.partition("_")
         path = f"{head}/{rest}" if head in NESTED_PREFIXES and rest else model_field
@@ -91,7 +96,14 @@ class _Importer:
         return first != index
 
     @contextmanager
-    def row(self, kind: str, pointer: str, *, existing: models.Model | None) -> Iterator[None]:
+    def row(
+        self,
+        kind: str,
+        pointer: str,
+        *,
+        existing: models.Model | None,
+        paths: Mapping[str, str] | None = None,
+    ) -> Iterator[None]:
         """Write one row in a savepoint; its validation errors become issues under ``pointer``."""
         try:
             with transaction.atomic():
@@ -99,7 +111,7 @@ class _Importer:
         except ValidationError as invalid:
             for model_field, messages in invalid.message_dict.items():
                 self.issues.extend(
-                    FormatIssue(format_pointer(pointer, model_field), message)
+                    FormatIssue(format_pointer(pointer, model_field, paths), message)
                     for message in messages
                 )
         else:
@@ -144,7 +156,7 @@ def _hotel_fields(hotel: fmt.Hotel) -> dict:
 def _event_fields(event: fmt.Event) -> dict:
     need = event.hotel or fmt.HotelNeed(rooms_per_night=None)
     status = Event.Status.REQUESTED
-    if event.pinned:
+    if event.pinned or event.is_partly_pinned:
         status = Event.Status.CONFIRMED
     elif event.previous:
         status = Event.Status.PLACED
@@ -169,10 +181,11 @@ def _event_fields(event: fmt.Event) -> dict:
         "hotel_nights_before": need.nights_before,
         "hotel_nights_after": need.nights_after,
         "value": event.effective_value,
-        "mandatory": event.is_mandatory,
+        # The flag as given: is_mandatory counts a partial pin, stored as pinned_* here.
+        "mandatory": bool(event.mandatory),
         "status": status,
-        "pinned_venue_id": event.pinned.venue if event.pinned else None,
-        "pinned_start": event.pinned.start if event.pinned else None,
+        "pinned_venue_id": event.fixed_venue,
+        "pinned_start": event.fixed_start,
         "previous_venue_id": event.previous.venue if event.previous else None,
         "previous_start": event.previous.start if event.previous else None,
         "start_time": event.start_time,
@@ -202,7 +215,7 @@ def catalogue_import(problem: fmt.Problem) -> ImportSummary:
     Venues, hotels and events are matched by id, targets by year, category
     and international flag, blackouts by their days and categories (a file
     may hold one of each key); what the file leaves out of the catalogue
-    stays. An event's status follows the file: pinned
+    stays. An event's status follows the file: pinned (fully or partly)
     is confirmed, else previous is placed, else requested. Raises
     ``ProblemFormatError`` with one issue per problem found.
     """
@@ -243,7 +256,8 @@ def catalogue_import(problem: fmt.Problem) -> ImportSummary:
             )
             continue
         existing = Event.objects.filter(pk=event.id).first()
-        with importer.row("events", f"/events/{i}", existing=existing):
+        paths = PARTIAL_PIN_PATHS if event.is_partly_pinned else None
+        with importer.row("events", f"/events/{i}", existing=existing, paths=paths):
             if existing:
                 services.event_update(event=existing, **_event_fields(event))
             else:
@@ -343,7 +357,15 @@ def _hotel_of(hotel: Hotel) -> fmt.Hotel:
 
 
 def _placement_of(venue_id: str | None, start: dt.date | None) -> fmt.Placement | None:
-    return fmt.Placement(venue=venue_id, start=start) if venue_id else None
+    return fmt.Placement(venue=venue_id, start=start) if venue_id and start else None
+
+
+def _contract_of(event: Event) -> dict:
+    """The contract in the format's keys: venue and day are ``pinned``, one alone a partial pin."""
+    pinned = _placement_of(event.pinned_venue_id, event.pinned_start)
+    if pinned is not None:
+        return {"pinned": pinned}
+    return {"pinned_venue": event.pinned_venue_id, "pinned_start": event.pinned_start}
 
 
 def _event_of(event: Event, first_option: fmt.Placement | None = None) -> fmt.Event:
@@ -381,7 +403,7 @@ def _event_of(event: Event, first_option: fmt.Placement | None = None) -> fmt.Ev
         hotel=hotel,
         value=event.value,
         mandatory=event.mandatory,
-        pinned=_placement_of(event.pinned_venue_id, event.pinned_start),
+        **_contract_of(event),
         previous=_placement_of(event.previous_venue_id, event.previous_start) or first_option,
         start_time=event.start_time,
         end_time=event.end_time,

@@ -2,7 +2,8 @@
 
 Every field of an event in the exchange format has a column here; the
 format's nested objects are flattened with a prefix (``window_start``,
-``hotel_rooms_per_night``, ``pinned_venue``). Lifecycle changes go through
+``hotel_rooms_per_night``, ``pinned_venue``; a partial pin sets one of the
+two ``pinned_*`` columns). Lifecycle changes go through
 ``events.services``; ``events.validation`` holds every domain check.
 """
 
@@ -112,19 +113,19 @@ class Event(BilingualName):
                 name="event_hotel_distance_gte_0",
             ),
             models.CheckConstraint(
-                condition=both_or_neither("pinned_venue", "pinned_start"),
-                name="event_pinned_complete",
-            ),
-            models.CheckConstraint(
                 condition=both_or_neither("previous_venue", "previous_start"),
                 name="event_previous_complete",
             ),
+            # A contract pins the venue, the first day or both (a partial pin, docs/catalogue.md).
             models.CheckConstraint(
-                condition=~Q(status="confirmed") | Q(pinned_venue__isnull=False),
+                condition=~Q(status="confirmed")
+                | Q(pinned_venue__isnull=False)
+                | Q(pinned_start__isnull=False),
                 name="event_confirmed_is_pinned",
             ),
             models.CheckConstraint(
-                condition=Q(status__in=["confirmed", "cancelled"]) | Q(pinned_venue__isnull=True),
+                condition=Q(status__in=["confirmed", "cancelled"])
+                | Q(pinned_venue__isnull=True, pinned_start__isnull=True),
                 name="event_pinned_is_confirmed",
             ),
         ]

@@ -2,8 +2,9 @@
 
 An event is ``requested`` until a published plan ``placed`` it (its
 ``previous_*`` placement), ``confirmed`` once contracted (its ``pinned_*``
-placement, which the solver may not move) and ``cancelled`` when it will
-not happen. Only the functions here move it along:
+placement, which the solver may not move; an imported contract may fix only
+the venue or only the first day) and ``cancelled`` when it will not happen.
+Only the functions here move it along:
 
     requested --place--> placed --place--> placed
     requested|placed --confirm--> confirmed
@@ -119,11 +120,13 @@ def clash_messages(*, event: Event, venue: Venue, start: dt.date) -> list[str]:
     venue can slip in between this read and its write.
     """
     first, last = occupancy(event, start)
+    # A contract that leaves the days open holds none yet: the solver places it.
+    contracts = Event.objects.filter(
+        status=Status.CONFIRMED, pinned_venue=venue, pinned_start__isnull=False
+    ).exclude(pk=event.pk)
     others = {
         other: days
-        for other in Event.objects.filter(status=Status.CONFIRMED, pinned_venue=venue).exclude(
-            pk=event.pk
-        )
+        for other in contracts
         if (days := occupancy(other, other.pinned_start))[0] <= last and first <= days[1]
     }
     mark = {True: " (exclusive)", False: ""}
@@ -147,15 +150,16 @@ def clash_messages(*, event: Event, venue: Venue, start: dt.date) -> list[str]:
 
 
 def _booking_save(event: Event, errors: validation.Errors) -> None:
-    """``validated_save``; for a confirmed event also refused when it clashes in its venue.
+    """``validated_save``; for a contract of venue and days also refused when it clashes there.
 
     Any write of a confirmed event goes through here (confirmation, an edit
-    of its days or exclusivity, an import), always under the venue's row
-    lock: locked before the check reads the other contracts, so two writers
-    of one venue run one after the other and the second sees the first.
+    of its days or exclusivity, an import); one whose contract fixes venue
+    and first day is judged under the venue's row lock: locked before the
+    check reads the other contracts, so two writers of one venue run one
+    after the other and the second sees the first.
     """
     venue = None
-    if event.status == Status.CONFIRMED and event.pinned_venue_id:
+    if event.status == Status.CONFIRMED and validation.is_fully_pinned(event):
         venue = Venue.objects.select_for_update().filter(pk=event.pinned_venue_id).first()
     if venue is None:
         validated_save(event, errors)

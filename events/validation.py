@@ -114,6 +114,10 @@ HOTEL_DETAIL_FIELDS = (
 def event_errors(event: Event) -> Errors:
     """What is wrong with ``event`` as a row, its pinned placement included.
 
+    A contract may pin the venue, the first day or both (a partial pin
+    fixes one and leaves the solver the other); each is checked as far as
+    it goes.
+
     The pinned venue's features and the allowed venues live in many-to-many
     tables a row cannot see before it is saved: ``requirement_errors`` checks
     those, given the values about to be saved.
@@ -124,7 +128,6 @@ def event_errors(event: Event) -> Errors:
         range_errors(
             event.window_start, event.window_end, start_field="window_start", end_field="window_end"
         ),
-        pair_errors("pinned_venue", event.pinned_venue_id, "pinned_start", event.pinned_start),
         pair_errors(
             "previous_venue", event.previous_venue_id, "previous_start", event.previous_start
         ),
@@ -145,18 +148,19 @@ def event_errors(event: Event) -> Errors:
         errors["end_time"] = [
             f"Ends at {event.end_time}, not after it starts at {event.start_time}."
         ]
-    if event.status == event.Status.CONFIRMED and event.pinned_venue_id is None:
-        errors["pinned_venue"] = ["A confirmed event needs its contracted venue and first day."]
+    if event.status == event.Status.CONFIRMED and not is_pinned(event):
+        errors["pinned_venue"] = [
+            "A confirmed event needs its contracted venue, its first day, or both."
+        ]
     errors = merge(
         errors,
         calendar_errors(event, event.pinned_start, start_field="pinned_start"),
         calendar_errors(event, event.previous_start, start_field="previous_start"),
     )
-    venue = pinned_venue(event)
-    if venue and event.pinned_start and event.duration_days and not errors:
+    if is_pinned(event) and event.duration_days and not errors:
         errors = placement_errors(
             event,
-            venue,
+            pinned_venue(event),
             event.pinned_start,
             venue_field="pinned_venue",
             start_field="pinned_start",
@@ -227,8 +231,8 @@ def venue_fit_errors(
 
 def placement_errors(
     event: Event,
-    venue: Venue,
-    start: dt.date,
+    venue: Venue | None,
+    start: dt.date | None,
     *,
     venue_field: str = "venue",
     start_field: str = "start",
@@ -237,17 +241,35 @@ def placement_errors(
     """Why ``venue`` cannot host ``event`` from ``start``: size, window and closures.
 
     Rules 2, 4 and 5 of the format, features and allowed venues aside;
-    ``closures``, when given, stand in for the venue's own.
+    ``closures``, when given, stand in for the venue's own. With only the
+    venue or only the start (a partial pin), what that one breaks alone:
+    closures need both.
     """
     against_venue = []
-    if venue.capacity < event.attendance:
+    if venue is not None and venue.capacity < event.attendance:
         against_venue.append(
             f"{venue.pk} holds {venue.capacity} people; the event expects {event.attendance}."
         )
-    if venue.area_m2 < event.area_m2:
+    if venue is not None and venue.area_m2 < event.area_m2:
         against_venue.append(
             f"{venue.pk} has {venue.area_m2} m2; the event takes {event.area_m2} m2."
         )
+    against_start = [] if start is None else _start_messages(event, venue, start, closures)
+    errors: Errors = {}
+    if against_venue:
+        errors[venue_field] = against_venue
+    if against_start:
+        errors[start_field] = against_start
+    return errors
+
+
+def _start_messages(
+    event: Event,
+    venue: Venue | None,
+    start: dt.date,
+    closures: Iterable[VenueUnavailability] | None,
+) -> list[str]:
+    """What is wrong with the days from ``start``: window, and the venue's closures when known."""
     against_start = []
     public = DateRange(start, start + dt.timedelta(days=event.duration_days - 1))
     window = event_window(event)
@@ -256,6 +278,8 @@ def placement_errors(
             f"Public days {public.start}..{public.end} "
             f"leave the window {window.start}..{window.end}."
         )
+    if venue is None:
+        return against_start
     occupancy = DateRange(
         start - dt.timedelta(days=event.setup_days),
         public.end + dt.timedelta(days=event.teardown_days),
@@ -267,12 +291,7 @@ def placement_errors(
                 f"{f' ({closed.reason})' if closed.reason else ''}, during the occupancy "
                 f"{occupancy.start}..{occupancy.end}."
             )
-    errors: Errors = {}
-    if against_venue:
-        errors[venue_field] = against_venue
-    if against_start:
-        errors[start_field] = against_start
-    return errors
+    return against_start
 
 
 def commitment_errors(
@@ -304,6 +323,16 @@ def commitment_errors(
         )
         messages += [f"Confirmed event {event.pk}: {m}" for ms in errors.values() for m in ms]
     return {NON_FIELD_ERRORS: messages} if messages else {}
+
+
+def is_pinned(event: Event) -> bool:
+    """Whether a contract fixes the event's venue, its first day, or both."""
+    return event.pinned_venue_id is not None or event.pinned_start is not None
+
+
+def is_fully_pinned(event: Event) -> bool:
+    """Whether the contract fixes venue and first day: only then are its days in the venue known."""
+    return event.pinned_venue_id is not None and event.pinned_start is not None
 
 
 def pinned_venue(event: Event) -> Venue | None:

@@ -462,3 +462,42 @@ def test_a_list_page_takes_the_same_few_queries_however_many_rows(
     with django_assert_num_queries(queries):
         response = staff.get(f"/api/v1/{resource}/")
     assert len(response.json()["results"]) == 6
+
+
+def test_a_partly_pinned_event_reads_and_filters_by_its_half_of_the_contract(staff):
+    expo = make.venue()
+    no_window = {"window_start": None, "window_end": None}
+    make.event("sited", status="confirmed", pinned_venue=expo, **no_window)
+    make.event("dated", status="confirmed", pinned_start=D(2026, 9, 20), **no_window)
+    sited = staff.get("/api/v1/events/sited/").json()
+    assert (sited["status"], sited["pinned_venue"], sited["pinned_start"]) == (
+        "confirmed",
+        "expo",
+        None,
+    )
+
+    def ids(query: str) -> list[str]:
+        return [e["id"] for e in staff.get(f"/api/v1/events/?{query}").json()["results"]]
+
+    assert ids("venue=expo") == ["sited"]
+    assert ids("year=2026") == ["dated", "sited"]
+    assert ids("year=2027") == ["sited"], "days left open: any year; a pinned day ties it to 2026"
+
+
+@pytest.mark.parametrize(
+    ("pin", "change", "field", "words"),
+    [
+        ({"pinned_venue": "expo"}, {"attendance": 50000}, "pinned_venue", "holds 30000 people"),
+        ({"pinned_start": D(2026, 9, 20)}, {"window_end": "2026-09-21"}, "pinned_start",
+         "leave the window 2026-09-01..2026-09-21"),
+    ],
+)  # fmt: skip
+def test_an_edit_a_partial_pin_cannot_hold_is_400_naming_the_field(
+    staff, pin, change, field, words
+):
+    make.venue()
+    pin = {k: Venue.objects.get(pk=v) if k == "pinned_venue" else v for k, v in pin.items()}
+    make.event(status="confirmed", **pin)
+    response = staff.patch("/api/v1/events/wmc/", change, format="json")
+    assert response.status_code == 400
+    assert words in " ".join(errors_by_field(response)[field])

@@ -18,6 +18,7 @@ import pytest
 from django.core.management import call_command
 
 from bookings.availability import AvailabilityRequest, availability_search
+from events.models import Event
 from events.services import event_confirm
 from scheduler.problem import DateRange
 from tests.api.conftest import errors_by_field
@@ -39,6 +40,19 @@ QUESTION = {
     "min_stars": 4,
     "max_distance_km": 15,
 }
+
+# QUESTION as the search function takes it.
+REQUEST = AvailabilityRequest(
+    category="exhibition",
+    window=DateRange(D(2026, 9, 10), D(2026, 9, 30)),
+    duration_days=2,
+    setup_days=1,
+    teardown_days=1,
+    area_m2=50000,
+    rooms_per_night=150,
+    min_stars=4,
+    max_distance_km=15,
+)
 
 
 @pytest.fixture
@@ -70,17 +84,7 @@ def test_the_api_answers_the_hand_checked_case(expo, staff):
 
 
 def test_the_search_reads_the_plan_and_the_contracts(expo):
-    request = AvailabilityRequest(
-        category="exhibition",
-        window=DateRange(D(2026, 9, 10), D(2026, 9, 30)),
-        duration_days=2,
-        setup_days=1,
-        teardown_days=1,
-        area_m2=50000,
-        rooms_per_night=150,
-        min_stars=4,
-        max_distance_km=15,
-    )
+    request = REQUEST
     (venue,) = availability_search(request=request).venues
     assert [(r.first_start, r.last_start) for r in venue.ranges] == [
         (D(2026, 9, 10), D(2026, 9, 15))
@@ -94,6 +98,24 @@ def test_the_search_reads_the_plan_and_the_contracts(expo):
         exclude_event="gala",
     ).venues
     assert [(r.first_start.day, r.last_start.day) for r in venue.ranges] == [(10, 18), (24, 29)]
+
+
+def test_a_partly_pinned_contract_takes_the_days_the_plan_gave_it(expo):
+    def free() -> list[tuple[int, int]]:
+        (venue,) = availability_search(request=REQUEST).venues
+        return [(r.first_start.day, r.last_start.day) for r in venue.ranges]
+
+    one_day = {"area_m2": 0, "exclusive": True, "duration_days": 1, "setup_days": 0}
+    f.event("sited", status="confirmed", pinned_venue=expo, teardown_days=0, **one_day)
+    dated = f.event("dated", status="confirmed", pinned_start=D(2026, 9, 12), **one_day)
+    # Neither contract says which days of which venue it takes.
+    assert free() == [(10, 15)]
+    wmc = Event.objects.get(pk="wmc")
+    f.published_plan(
+        [(wmc, expo, D(2026, 9, 20), [("grand", 200)]), (dated, expo, D(2026, 9, 12), [])]
+    )
+    # The plan holds the expo exclusively on 12..13 Sep (one public day, one move-out).
+    assert free() == [(15, 15)]
 
 
 @pytest.mark.parametrize(

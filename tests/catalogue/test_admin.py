@@ -183,3 +183,14 @@ def test_an_event_change_that_clashes_with_another_contract_is_refused_in_the_ad
     assert words in page_errors(response)
     fair.refresh_from_db()
     assert (fair.area_m2, fair.exclusive) == (5000, False)
+
+
+def test_an_event_contracted_to_a_venue_alone_is_edited_in_the_admin(admin_client):
+    hall = make.venue("hall", features=[])
+    make.event("fair", attendance=100, exclusive=True, status="confirmed", pinned_venue=hall)
+    data = change_form_data(admin_client, Event, "fair") | {"attendance": 99999}
+    response = admin_client.post(admin_url(Event, "change", "fair"), data)
+    assert "holds 30000 people; the event expects 99999" in page_errors(response)
+    data["attendance"] = 200
+    assert admin_client.post(admin_url(Event, "change", "fair"), data).status_code == 302
+    assert Event.objects.get(pk="fair").attendance == 200

@@ -45,6 +45,19 @@ def test_check_constraints():
     refused(lambda: PlanningRules.objects.create(major_max_events=2))
 
 
+def test_a_contract_pins_the_venue_the_first_day_or_both():
+    expo = make.venue()
+    base = {"name_en": "E", "category": "sports", "international": True, "duration_days": 1}
+    confirmed = {**base, "status": "confirmed"}
+    Event.objects.create(id="sited", **confirmed, pinned_venue=expo)
+    Event.objects.create(id="dated", **confirmed, pinned_start=D(2026, 1, 1))
+    Event.objects.create(id="both", **confirmed, pinned_venue=expo, pinned_start=D(2026, 2, 1))
+    Event.objects.create(id="off", **base, status="cancelled", pinned_start=D(2026, 1, 1))
+    refused(lambda: Event.objects.create(id="e", **base, pinned_start=D(2026, 1, 1)))
+    refused(lambda: Event.objects.create(id="e", **base, status="placed", pinned_venue=expo))
+    refused(lambda: Event.objects.create(id="e", **confirmed))
+
+
 def test_one_target_per_year_category_and_scope():
     Target.objects.create(year=2026, category="sports", international=None, min_count=1)
     Target.objects.create(year=2026, category="sports", international=True, min_count=1)

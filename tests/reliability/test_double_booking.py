@@ -92,6 +92,19 @@ def test_the_database_refuses_an_exclusive_clash_written_past_the_service():
 
 @pytest.mark.postgres
 @pytest.mark.django_db
+def test_a_contract_of_the_venue_alone_holds_no_days_in_the_database():
+    """Its occupancy would be daterange(NULL, NULL): every day, clashing with every contract."""
+    expo = f.venue("expo")
+    f.event("sited", exclusive=True, status="confirmed", pinned_venue=expo)
+    f.event("b", exclusive=True)
+    Event.objects.filter(pk="b").update(
+        status="confirmed", pinned_venue=expo, pinned_start=D(2026, 9, 24)
+    )
+    assert Event.objects.filter(status="confirmed", pinned_venue=expo).count() == 2
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
 def test_the_constraints_refusal_reaches_the_client_as_a_409(staff, monkeypatch):  # noqa: F811
     f.venue("expo")
     f.event("a", exclusive=True), f.event("b", exclusive=True)
