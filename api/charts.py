@@ -333,13 +333,24 @@ class PressureTexts:
     peak: str = "peak night"
 
 
-def pressure_svg(nights: Sequence[NightLoad], *, texts: PressureTexts, height: int = 170) -> str:
-    """Rooms held per night as bars under the block capacity line; peak nights in red."""
+def pressure_top(nights: Sequence[NightLoad]) -> int:
+    """The rooms at the top of a pressure chart's scale: the most held or offered on a night."""
+    return max([1, *(n.capacity for n in nights), *(n.held for n in nights)])
+
+
+def pressure_svg(
+    nights: Sequence[NightLoad], *, texts: PressureTexts, height: int = 170, most: int = 0
+) -> str:
+    """Rooms held per night as bars under the block capacity line; peak nights in red.
+
+    ``most`` is the top of the scale (by default ``pressure_top`` of these
+    nights): charts meant to be compared, a plan above a what-if, share one.
+    """
     if not nights:
         return _svg(WIDTH, 40, texts.title, [_text(4, 24, texts.title)], "pressure")
     top, plot_h = 44, height - 60
     scale = _DayScale(nights[0].night, nights[-1].night, 60, WIDTH - 70)
-    most = max(max(n.capacity for n in nights), max(n.held for n in nights), 1)
+    most = max(most, pressure_top(nights))
 
     def y(rooms: int) -> float:
         return top + plot_h - plot_h * rooms / most

@@ -5,12 +5,16 @@ need no JavaScript; a running solve refreshes its page every two seconds
 with a plain ``<meta http-equiv="refresh">``. Languages work as on the
 public pages (``?lang=en``). Unpublished plans appear here only, behind the
 login (``api.permissions.planner_required``).
+
+A scenario's pictures are drawn by the same functions as the published
+plan's, fed with both plans, so the two compare on one scale.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -35,6 +39,7 @@ from scheduler.planner import (
     overlapping,
     plan_placed,
     published_plan,
+    scenario_has_plan,
     scenario_placed,
     season,
     targets_status,
@@ -60,16 +65,18 @@ def _year(request: HttpRequest) -> int:
     return version.plan.horizon_start.year if version else dt.date.today().year
 
 
-def _days(request: HttpRequest) -> DateRange:
-    """``?start=&end=`` when both parse and make a sensible range, else the ``?year=``."""
+def _days(request: HttpRequest, default: DateRange | None = None) -> DateRange:
+    """``?start=&end=`` when both parse and make a sensible range, else ``default``, else
+    the ``?year=``."""
     try:
         start = dt.date.fromisoformat(request.GET.get("start", ""))
         end = dt.date.fromisoformat(request.GET.get("end", ""))
+        sensible = start <= end and (end - start).days < MAX_RANGE_DAYS
     except ValueError:
-        return year_range(_year(request))
-    if start <= end and (end - start).days < MAX_RANGE_DAYS:
+        sensible = False
+    if sensible:
         return DateRange(start, end)
-    return year_range(_year(request))
+    return default or year_range(_year(request))
 
 
 def _svg(markup: str) -> SafeString:
@@ -163,6 +170,64 @@ def timeline(request: HttpRequest) -> HttpResponse:
     )
 
 
+@dataclass(frozen=True)
+class PressureFigure:
+    """One plan's hotel pressure chart, and how many of its nights are peak nights."""
+
+    caption: str
+    peaks: int
+    picture: SafeString
+
+
+@dataclass(frozen=True)
+class PressureSection:
+    """A hotel (or the city) with one chart per plan compared."""
+
+    title: str
+    figures: list[PressureFigure]
+
+
+def _pressure_figure(
+    caption: str, hotel: str, nights: list[charts.NightLoad], most: int
+) -> PressureFigure:
+    texts = charts.PressureTexts(
+        title=f"{hotel} · {caption}" if caption else hotel,
+        held=_("rooms held"),
+        capacity=_("block capacity"),
+        peak=_("peak night"),
+    )
+    return PressureFigure(
+        caption=caption,
+        peaks=sum(1 for load in nights if load.is_peak),
+        picture=_svg(charts.pressure_svg(nights, texts=texts, most=most)),
+    )
+
+
+def pressure_sections(
+    plans: Sequence[tuple[str, Iterable[Placed]]], problem: Problem, days: DateRange, lang: str
+) -> list[PressureSection]:
+    """Hotel pressure of each ``(caption, placements)`` plan: city-wide first, then the
+    hotels with the most peak nights in the last plan.
+
+    A hotel's charts share one scale, so a scenario's bars stand against the
+    published plan's as they are. Call inside the page's language.
+    """
+    loads = [(caption, nightly_loads(placed, problem.hotels, days)) for caption, placed in plans]
+    names = {h.id: h.name.text(lang) for h in problem.hotels} | {CITY_WIDE: _("City-wide")}
+    sections = []
+    for hotel_id, name in names.items():
+        series = [
+            (caption, [charts.NightLoad(*night) for night in by_hotel[hotel_id]])
+            for caption, by_hotel in loads
+        ]
+        most = max(charts.pressure_top(nights) for _caption, nights in series)
+        figures = [_pressure_figure(caption, name, nights, most) for caption, nights in series]
+        sections.append(PressureSection(name, figures))
+    city = sections.pop()  # CITY_WIDE is the last of the names
+    busiest = sorted(sections, key=lambda s: ([-f.peaks for f in reversed(s.figures)], s.title))
+    return [city, *busiest]
+
+
 @planner_required
 @require_safe
 def hotels(request: HttpRequest) -> HttpResponse:
@@ -171,26 +236,37 @@ def hotels(request: HttpRequest) -> HttpResponse:
     days = _days(request)
     with translation.override(ical.LANGS[lang]):
         problem = catalogue_export(start=days.start, end=days.end)
-        loads = nightly_loads(plan_placed(published_plan(latest_version())), problem.hotels, days)
-        names = {h.id: h.name.text(lang) for h in problem.hotels}
-        pictures = []
-        for hotel_id, nights in loads.items():
-            title = _("City-wide") if hotel_id == CITY_WIDE else names[hotel_id]
-            texts = charts.PressureTexts(
-                title=title,
-                held=_("rooms held"),
-                capacity=_("block capacity"),
-                peak=_("peak night"),
-            )
-            series = [charts.NightLoad(n, held, cap) for n, held, cap in nights]
-            peaks = sum(1 for load in series if load.is_peak)
-            pictures.append((title, peaks, _svg(charts.pressure_svg(series, texts=texts))))
-    # City-wide first, then the busiest hotels.
-    pictures = [pictures[-1], *sorted(pictures[:-1], key=lambda item: (-item[1], item[0]))]
+        published = plan_placed(published_plan(latest_version()))
+        sections = pressure_sections([("", published)], problem, days, lang)
     return page(
         request,
         "planner/hotels.html",
-        {"days": days, "pictures": pictures, **_range_links(request, days, lang)},
+        {"days": days, "sections": sections, **_range_links(request, days, lang)},
+    )
+
+
+@planner_required
+@require_safe
+def scenario_hotels(request: HttpRequest, pk: int) -> HttpResponse:
+    """A scenario's hotel pressure under the published plan's, hotel by hotel, one scale each."""
+    lang = request_lang(request)
+    scenario = get_object_or_404(
+        Scenario.objects.select_related("solve_run", "base_version"), pk=pk
+    )
+    days = _days(request, DateRange(scenario.horizon_start, scenario.horizon_end))
+    sections = []
+    if scenario_has_plan(scenario):
+        with translation.override(ical.LANGS[lang]):
+            problem = catalogue_export(start=days.start, end=days.end)
+            plans = [
+                (_("Published plan"), plan_placed(published_plan(scenario.base_version))),
+                (scenario.name, scenario_placed(scenario)),
+            ]
+            sections = pressure_sections(plans, problem, days, lang)
+    return page(
+        request,
+        "planner/scenario_hotels.html",
+        {"scenario": scenario, "days": days, "sections": sections},
     )
 
 

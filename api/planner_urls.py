@@ -13,4 +13,5 @@ urlpatterns = [
     path("targets/", planner.targets, name="targets"),
     path("season/", planner.season_view, name="season"),
     path("scenarios/<int:pk>/", planner.scenario_page, name="scenario"),
+    path("scenarios/<int:pk>/hotels/", planner.scenario_hotels, name="scenario-hotels"),
 ]

@@ -19,6 +19,7 @@ from scheduler.candidates import event_options
 from scheduler.format import read_problem, read_solution
 from scheduler.models import Plan, PublishedEvent, Scenario, ScheduleVersion
 from scheduler.problem import DateRange, Hotel, Name, Problem, RoomBlock, Target
+from scheduler.publishing import PUBLISHABLE_SOLVER_STATUSES
 
 CITY_WIDE = ""
 """The key of the city-wide series in ``nightly_loads``."""
@@ -65,14 +66,20 @@ def plan_placed(plan: Plan | None) -> list[Placed]:
     ]
 
 
+def scenario_has_plan(scenario: Scenario) -> bool:
+    """Whether the scenario's latest solve found a plan (one that could be published)."""
+    run = scenario.solve_run
+    return (
+        run is not None and bool(run.solution) and run.solver_status in PUBLISHABLE_SOLVER_STATUSES
+    )
+
+
 def scenario_placed(scenario: Scenario) -> list[Placed]:
     """The placements of the scenario's latest solve; [] until it has a plan."""
+    if not scenario_has_plan(scenario):
+        return []
     run = scenario.solve_run
-    if run is None or not run.solution:
-        return []
     problem, solution = read_problem(run.problem), read_solution(run.solution)
-    if solution.status not in ("OPTIMAL", "FEASIBLE"):
-        return []
     events = {e.id: e for e in problem.events}
     return [
         Placed(

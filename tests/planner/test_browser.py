@@ -9,7 +9,9 @@ import pytest
 from django.conf import settings
 
 from scheduler.models import Scenario
+from scheduler.scenarios import scenario_create
 from tests.planner.conftest import running_scenario
+from tests.planner.test_scenario_hotels import FORUM
 from tests.publishing.test_browser import follow, shot
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -120,3 +122,23 @@ def test_sports_what_if_from_the_season_page(driver, site):
     assert "City Cup" in timelines[1].text and "City Cup" not in timelines[0].text
     shot(driver, "planner-scenario-diff-en")
     assert Scenario.objects.get().events[0]["id"] == "cup"
+
+
+def test_scenario_hotel_pressure_under_the_published(driver, site, planner):
+    from selenium.webdriver.common.by import By
+
+    scenario = scenario_create(name="Forum", events=[FORUM], owner=planner)
+    driver.get(f"{site}/planner/scenarios/{scenario.pk}/?lang=en")
+    follow(driver, driver.find_element(By.CSS_SELECTOR, "button[value=solve]"))
+    wait_for(driver, "section.diff", timeout=90)
+    follow(driver, driver.find_element(By.CSS_SELECTOR, "a.scenario-hotels"))
+    charts = driver.find_elements(By.CSS_SELECTOR, "svg.pressure")
+    assert len(charts) == 4  # city-wide and the Grand Hotel, published above the scenario
+    grand_before, grand_after = charts[2:]
+    assert not grand_before.find_elements(By.CSS_SELECTOR, "rect.peak")
+    assert grand_after.find_elements(By.CSS_SELECTOR, "rect.peak")  # Expo A and the forum
+    driver.set_window_size(1280, 1400)
+    shot(driver, "planner-scenario-hotels-en")
+    follow(driver, driver.find_element(By.LINK_TEXT, "中文"))
+    assert "大酒店 · Forum" in driver.find_elements(By.CSS_SELECTOR, "svg.pressure")[3].text
+    shot(driver, "planner-scenario-hotels-zh")

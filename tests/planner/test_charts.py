@@ -128,6 +128,22 @@ def test_hotel_pressure_marks_peak_nights():
     assert "2026-09-03: 290 / 300" in bars[1].find(f"{SVG}title").text
 
 
+def test_pressure_charts_to_compare_share_one_scale():
+    """The same rooms are drawn the same height whichever chart holds the busier night."""
+    quiet = [charts.NightLoad(D(2026, 9, 1), 100, 300)]
+    busy = [charts.NightLoad(D(2026, 9, 1), 100, 300), charts.NightLoad(D(2026, 9, 2), 600, 300)]
+    most = max(charts.pressure_top(quiet), charts.pressure_top(busy))
+    assert most == 600
+
+    def first_bar_height(nights, **scale) -> float:
+        texts = charts.PressureTexts(title="Grand")
+        root = parse(charts.pressure_svg(nights, texts=texts, **scale))
+        return float(next(r for r in root.iter(f"{SVG}rect") if r.get("class")).get("height"))
+
+    assert first_bar_height(quiet, most=most) == first_bar_height(busy, most=most)
+    assert first_bar_height(quiet) > first_bar_height(busy)  # each on its own scale
+
+
 def test_targets_chart_shows_short_targets():
     bars = [
         charts.TargetBar("Sports (international)", 3, 1, "sports"),

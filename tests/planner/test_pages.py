@@ -76,6 +76,11 @@ def test_hotel_pressure_counts_the_rooms_held(client, published, planner):
     assert nights and all("200 / 300" in r.find(f"{SVG}title").text for r in nights)
 
 
+def test_hotel_pressure_says_what_a_peak_night_is_in_chinese(client, published, planner):
+    client.force_login(planner)
+    assert "红色为高峰夜" in client.get("/planner/hotels/?year=2026").content.decode()
+
+
 def test_targets_dashboard_explains_a_short_target(client, published, planner):
     client.force_login(planner)
     html = client.get("/planner/targets/?year=2026&lang=en").content.decode()
