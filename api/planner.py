@@ -47,7 +47,13 @@ from scheduler.planner import (
 )
 from scheduler.problem import DateRange, Problem
 from scheduler.publishing import latest_version
-from scheduler.scenarios import scenario_create, scenario_diff, scenario_publish, scenario_solve
+from scheduler.scenarios import (
+    scenario_create,
+    scenario_diff,
+    scenario_publish,
+    scenario_solve,
+    scenario_withdraw,
+)
 
 MAX_RANGE_DAYS = 3 * 366
 MIN_YEAR, MAX_YEAR = 2000, 2100
@@ -403,10 +409,52 @@ def season_view(request: HttpRequest) -> HttpResponse:
     return response
 
 
+def _scenario_act(request: HttpRequest, scenario: Scenario) -> None:
+    """What the scenario page's forms ask: publish, withdraw an event and re-plan, or solve."""
+    action = request.POST.get("action")
+    if action == "publish":
+        scenario_publish(
+            scenario=scenario, comment=request.POST.get("comment", ""), user=request.user
+        )
+    elif action == "withdraw":
+        with transaction.atomic():
+            scenario = scenario_withdraw(scenario=scenario, event=request.POST.get("event", ""))
+            scenario_solve(scenario=scenario, requested_by=request.user)
+    else:
+        scenario_solve(scenario=scenario, requested_by=request.user)
+
+
+def _withdrawable(scenario: Scenario, problem: Problem, lang: str) -> list[tuple[str, str]]:
+    """(code, label) of the events the scenario may still withdraw; contracts (full or
+    partial pins) say so."""
+    contract = " — " + _("confirmed booking")
+    options = []
+    for event in problem.events:
+        if event.id in scenario.withdrawn:
+            continue
+        contracted = event.pinned is not None or event.is_partly_pinned
+        label = f"{event.name.text(lang)} ({event.id})" + (contract if contracted else "")
+        options.append((event.id, label))
+    return sorted(options, key=lambda option: option[1])
+
+
+def _timelines(scenario: Scenario, problem: Problem, lang: str) -> list[tuple[str, SafeString]]:
+    """The published plan's venue timeline above the scenario's, over the scenario's range."""
+    days = DateRange(scenario.horizon_start, scenario.horizon_end)
+    plans = [
+        (_("Published plan"), plan_placed(published_plan(scenario.base_version))),
+        (scenario.name, scenario_placed(scenario)),
+    ]
+    return [
+        (title, timeline_picture(placed, problem, days, lang, title)) for title, placed in plans
+    ]
+
+
 @planner_required
 @require_http_methods(["GET", "POST"])
 def scenario_page(request: HttpRequest, pk: int) -> HttpResponse:
-    """One scenario: live progress while solving, then the differences and both timelines."""
+    """One scenario: live progress while solving, then the differences and both timelines;
+    forms to withdraw an event, solve again and publish."""
     lang = request_lang(request)
     scenario = get_object_or_404(
         Scenario.objects.select_related("solve_run", "base_version", "owner"), pk=pk
@@ -414,50 +462,36 @@ def scenario_page(request: HttpRequest, pk: int) -> HttpResponse:
     error = None
     if request.method == "POST":
         try:
-            if request.POST.get("action") == "publish":
-                scenario_publish(
-                    scenario=scenario, comment=request.POST.get("comment", ""), user=request.user
-                )
-            else:
-                scenario_solve(scenario=scenario, requested_by=request.user)
+            _scenario_act(request, scenario)
             return redirect(with_lang(reverse("planner:scenario", args=[pk]), lang))
         except ValidationError as invalid:
             error = "; ".join(invalid.messages)
     run = scenario.solve_run
+    running = run is not None and not run.is_finished
+    published = run is not None and hasattr(run, "plan")
     diff = scenario_diff(scenario=scenario)
-    days = DateRange(scenario.horizon_start, scenario.horizon_end)
-    pictures = []
-    if diff is not None:
+    pictures, picture_targets, withdrawable = [], None, []
+    if not running:
         with translation.override(ical.LANGS[lang]):
-            problem = catalogue_export(start=days.start, end=days.end)
-            version = scenario.base_version
-            published_title = _("Published plan")
-            pictures = [
-                (
-                    published_title,
-                    timeline_picture(
-                        plan_placed(published_plan(version)), problem, days, lang, published_title
-                    ),
-                ),
-                (
-                    scenario.name,
-                    timeline_picture(scenario_placed(scenario), problem, days, lang, scenario.name),
-                ),
-            ]
-            picture_targets = targets_picture_from_diff(diff, lang)
-    else:
-        picture_targets = None
+            problem = catalogue_export(start=scenario.horizon_start, end=scenario.horizon_end)
+            if diff is not None:
+                pictures = _timelines(scenario, problem, lang)
+                picture_targets = targets_picture_from_diff(diff, lang)
+            if not published:
+                withdrawable = _withdrawable(scenario, problem, lang)
     response = page(
         request,
         "planner/scenario.html",
         {
             "scenario": scenario,
             "run": run,
-            "running": run is not None and not run.is_finished,
+            "running": running,
+            "published": published,
             "gap_percent": run.gap * 100 if run is not None and run.gap is not None else None,
             "diff": diff,
             "pictures": pictures,
             "targets_picture": picture_targets,
+            "withdrawable": withdrawable,
             "error": error,
         },
     )

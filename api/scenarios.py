@@ -1,4 +1,5 @@
-"""What-if scenarios over HTTP: create with changes, solve (202), read the differences, publish.
+"""What-if scenarios over HTTP: create with changes, withdraw events, solve (202), read the
+differences, publish.
 
 Planners only, reads included: a scenario shows plans the public has not been
 shown. The rules live in ``scheduler.scenarios``; this module validates,
@@ -16,7 +17,13 @@ from rest_framework.response import Response
 from api.schedule_versions import PlanPublishSerializer, ScheduleVersionSerializer
 from api.solve_runs import MAX_TIME_LIMIT_S, MAX_WORKERS
 from scheduler.models import Scenario, SolveRun
-from scheduler.scenarios import scenario_create, scenario_diff, scenario_publish, scenario_solve
+from scheduler.scenarios import (
+    scenario_create,
+    scenario_diff,
+    scenario_publish,
+    scenario_solve,
+    scenario_withdraw,
+)
 from scheduler.services import solve_runs_fail_stale
 
 
@@ -29,6 +36,12 @@ class ScenarioCreateSerializer(serializers.Serializer):
     )
     start = serializers.DateField(required=False)
     end = serializers.DateField(required=False)
+
+
+class ScenarioWithdrawSerializer(serializers.Serializer):
+    event = serializers.CharField(
+        max_length=64, help_text="The catalogue event the scenario leaves out."
+    )
 
 
 class ScenarioSolveSerializer(serializers.Serializer):
@@ -73,6 +86,7 @@ class ScenarioSerializer(serializers.HyperlinkedModelSerializer):
             "horizon_start",
             "horizon_end",
             "events",
+            "withdrawn",
             "owner",
             "created_at",
             "solve_run",
@@ -143,6 +157,16 @@ class ScenarioViewSet(
         scenario.refresh_from_db()
         body = ScenarioSerializer(scenario, context={"request": request}).data
         return Response(body, status=status.HTTP_202_ACCEPTED, headers={"Location": body["url"]})
+
+    @extend_schema(request=ScenarioWithdrawSerializer, responses={200: ScenarioSerializer})
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request: Request, pk=None) -> Response:
+        """Leave a catalogue event out of the scenario (the organiser pulls out); the
+        scenario's solve is dropped, so solve it again to see the differences."""
+        params = ScenarioWithdrawSerializer(data=request.data)
+        params.is_valid(raise_exception=True)
+        scenario = scenario_withdraw(scenario=self.get_object(), **params.validated_data)
+        return Response(ScenarioSerializer(scenario, context={"request": request}).data)
 
     @extend_schema(request=PlanPublishSerializer, responses={201: ScheduleVersionSerializer})
     @action(detail=True, methods=["post"])

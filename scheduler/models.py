@@ -268,7 +268,8 @@ class Scenario(models.Model):
     """A planner's what-if: events added or changed against the published schedule.
 
     ``events`` holds exchange-format event dicts: one whose id is in the
-    catalogue overrides the fields it gives, any other adds an event. The
+    catalogue overrides the fields it gives, any other adds an event;
+    ``withdrawn`` lists catalogue events left out of the re-plan. The
     catalogue and the published plan stay as they are until the scenario's
     plan is published.
     """
@@ -285,6 +286,11 @@ class Scenario(models.Model):
     horizon_start = models.DateField()
     horizon_end = models.DateField()
     events = models.JSONField(default=list, blank=True)
+    withdrawn = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Codes of catalogue events the scenario leaves out (the organiser pulls out).",
+    )
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
     )

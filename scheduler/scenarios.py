@@ -1,22 +1,25 @@
 """What-if scenarios: re-plan with changed requests, compare, publish only when chosen.
 
 A scenario keeps its added and changed events as exchange-format dicts of its
-own, so the catalogue, the published plan and the feeds stay exactly as they
-are while planners try things. Its problem is the catalogue export for its
-range with those dicts laid over it and, for every event the public was
-shown, ``previous`` set to the published placement: the solver then pays the
-change penalty for each move and starts from the published plan.
+own, and the codes of the catalogue events it withdraws, so the catalogue,
+the published plan and the feeds stay exactly as they are while planners try
+things. Its problem is the catalogue export for its range with those dicts
+laid over it, the withdrawn events left out and, for every event the public
+was shown, ``previous`` set to the published placement: the solver then pays
+the change penalty for each move and starts from the published plan.
 
 The differences against the published version are what the changelog would
 say if the scenario were published (``next_snapshot`` + ``schedule_changes``,
 the publishing code itself), plus targets and objective before and after.
-Publishing a scenario adopts its changes into the catalogue, writes its plan
-and hands it to ``plan_publish``, all in one transaction.
+Publishing a scenario adopts its changes into the catalogue, cancels its
+withdrawn events, writes its plan and hands it to ``plan_publish``, all in
+one transaction.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser
@@ -26,6 +29,7 @@ from django.utils import timezone
 
 from events.exchange import catalogue_export, catalogue_import
 from events.models import Event as CatalogueEvent
+from events.services import event_cancel
 from scheduler.format import ProblemFormatError, read_problem, read_solution, write_problem
 from scheduler.models import PublishedEvent, Scenario, ScheduleVersion, SolveRun
 from scheduler.plans import plan_create_from_solution
@@ -103,10 +107,12 @@ def published_placements(version: ScheduleVersion | None) -> dict[str, dict[str,
 
 
 def scenario_problem(*, scenario: Scenario) -> Problem:
-    """The problem to solve: catalogue export, the scenario's events over it, ``previous`` set.
+    """The problem to solve: catalogue export, the scenario's events over it, its withdrawn
+    events left out, ``previous`` set.
 
     Raises ``ScenarioError`` when the changes no longer read as a valid
     problem (the catalogue may have changed since the scenario was made).
+    A withdrawal wins over a change of the same event.
     """
     data = _catalogue_dict(
         scenario.horizon_start, scenario.horizon_end, f"Scenario: {scenario.name}"
@@ -114,6 +120,8 @@ def scenario_problem(*, scenario: Scenario) -> Problem:
     events = {event["id"]: event for event in data["events"]}
     for event in _merged(scenario.events, data["events"]):
         events[event["id"]] = event
+    for code in scenario.withdrawn:
+        events.pop(code, None)
     venues = {venue["id"] for venue in data["venues"]}
     for code, placement in published_placements(scenario.base_version).items():
         event = events.get(code)
@@ -157,6 +165,56 @@ def scenario_create(
     )
 
 
+def _refuse_while_solving(scenario: Scenario) -> None:
+    """A ``ScenarioError`` while a solve of the scenario is queued or running."""
+    run = scenario.solve_run
+    if run is not None and not run.is_finished:
+        raise ScenarioError("This scenario is being solved already; wait for that run.")
+
+
+def _withdrawal_errors(*, scenario: Scenario, event: str) -> list[str]:
+    """Why ``event`` cannot be withdrawn in the scenario; [] when it can.
+
+    It must be a catalogue event of the scenario's range, not cancelled and
+    not withdrawn already. A confirmed event may be withdrawn: "what if its
+    contract breaks?" is a fair question, and the differences mark it.
+    """
+    if event in scenario.withdrawn:
+        return [f"'{event}' is withdrawn in this scenario already."]
+    status = CatalogueEvent.objects.filter(pk=event).values_list("status", flat=True).first()
+    if status is None:
+        return [f"There is no event '{event}' in the catalogue."]
+    if status == CatalogueEvent.Status.CANCELLED:
+        return [f"'{event}' is cancelled in the catalogue already."]
+    in_range = catalogue_export(start=scenario.horizon_start, end=scenario.horizon_end).events
+    if all(e.id != event for e in in_range):
+        return [
+            f"'{event}' is not in this scenario's range "
+            f"{scenario.horizon_start} to {scenario.horizon_end}."
+        ]
+    return []
+
+
+def scenario_withdraw(*, scenario: Scenario, event: str) -> Scenario:
+    """The scenario with ``event`` withdrawn (the organiser pulls out); solve it again to see.
+
+    Its previous solve no longer describes it, so the scenario forgets that
+    run: nothing stale can be shown as its differences or published.
+    """
+    with transaction.atomic():
+        scenario = Scenario.objects.select_for_update().get(pk=scenario.pk)
+        _refuse_while_solving(scenario)
+        if scenario.solve_run is not None and hasattr(scenario.solve_run, "plan"):
+            raise ScenarioError("This scenario is published; start a new one to try more changes.")
+        errors = _withdrawal_errors(scenario=scenario, event=event)
+        if errors:
+            raise ScenarioError({"event": errors})
+        scenario.withdrawn = [*scenario.withdrawn, event]
+        scenario.solve_run = None
+        scenario.save(update_fields=["withdrawn", "solve_run"])
+    return scenario
+
+
 def scenario_solve(
     *,
     scenario: Scenario,
@@ -172,9 +230,7 @@ def scenario_solve(
     """
     with transaction.atomic():
         scenario = Scenario.objects.select_for_update().get(pk=scenario.pk)
-        running = scenario.solve_run
-        if running is not None and not running.is_finished:
-            raise ScenarioError("This scenario is being solved already; wait for that run.")
+        _refuse_while_solving(scenario)
         scenario.base_version = latest_version()
         problem = scenario_problem(scenario=scenario)
         run = solve_run_create(
@@ -199,6 +255,10 @@ def scenario_publish(
     *, scenario: Scenario, comment: str = "", user: AbstractBaseUser | None = None
 ) -> ScheduleVersion:
     """The version publishing the scenario's plan; its changes enter the catalogue first.
+
+    Its withdrawn events are cancelled in the catalogue, so the new version
+    shows them cancelled (as for any event a plan drops) and no later solve
+    places them again.
 
     Refused when the run has no publishable plan, or when another version
     was published after the scenario was solved (its differences would be
@@ -225,6 +285,9 @@ def scenario_publish(
         )
     except ProblemFormatError as error:
         raise PublishError([str(issue) for issue in error.issues]) from error
+    withdrawn = CatalogueEvent.objects.filter(pk__in=scenario.withdrawn)
+    for event in withdrawn.exclude(status=CatalogueEvent.Status.CANCELLED):
+        event_cancel(event=event)
     plan = plan_create_from_solution(run=run, solution=read_solution(run.solution))
     return plan_publish(plan=plan, comment=comment or scenario.name, user=user)
 
@@ -271,22 +334,41 @@ def published_assignments(version: ScheduleVersion | None, problem: Problem) -> 
     ]
 
 
-def scenario_diff(*, scenario: Scenario) -> dict[str, Any] | None:
-    """Moved, added, dropped and changed events, targets and objective, before and after.
+def _with_withdrawn(scenario: Scenario, problem: Problem) -> Problem:
+    """``problem`` with the scenario's withdrawn events back in, as the catalogue has them.
 
-    None until the scenario's latest solve has succeeded. "Before" is the
-    published version: its events, and its plan priced on the scenario's
-    problem (same weights and targets), so the two objectives compare.
+    "Before" is counted and priced on it: the published plan still holds
+    those events, so their value and the targets they meet show as lost.
     """
-    run = scenario.solve_run
-    if run is None or run.status != SolveRun.Status.SUCCEEDED or not run.solution:
-        return None
-    problem = read_problem(run.problem)
-    solution: Solution = read_solution(run.solution)
+    missing = set(scenario.withdrawn) - {e.id for e in problem.events}
+    if not missing:
+        return problem
+    catalogue = catalogue_export(start=scenario.horizon_start, end=scenario.horizon_end)
+    return replace(
+        problem, events=(*problem.events, *(e for e in catalogue.events if e.id in missing))
+    )
+
+
+def _dropped(changes: list[dict[str, Any]], withdrawn: list[str]) -> list[dict[str, Any]]:
+    """The changelog's cancelled rows, each saying whether the scenario withdrew it and
+    whether it is a confirmed booking (publishing then breaks its contract)."""
+    confirmed = set(
+        CatalogueEvent.objects.filter(
+            pk__in=[row["event"] for row in changes], status=CatalogueEvent.Status.CONFIRMED
+        ).values_list("pk", flat=True)
+    )
+    return [
+        row | {"withdrawn": row["event"] in withdrawn, "confirmed": row["event"] in confirmed}
+        for row in changes
+    ]
+
+
+def _public_changes(
+    scenario: Scenario, problem: Problem, assignments: tuple[Assignment, ...]
+) -> dict[str, list[dict[str, Any]]]:
+    """What the changelog would say if the scenario's assignments were published now."""
     version = scenario.base_version
     previous = {pe.event_code: pe for pe in version.events.all()} if version else {}
-    has_plan = solution.status in PUBLISHABLE_SOLVER_STATUSES
-    assignments = solution.assignments if has_plan else ()
     venues = Venue.objects.in_bulk({a.venue for a in assignments})
     described = CatalogueEvent.objects.in_bulk({a.event for a in assignments})
     current = {
@@ -302,21 +384,41 @@ def scenario_diff(*, scenario: Scenario) -> dict[str, Any] | None:
         previous=previous,
         current=current,
         horizon=problem.horizon,
-        cancelled_in_catalogue=cancelled,
+        # Publishing cancels the withdrawn events in the catalogue first.
+        cancelled_in_catalogue=cancelled | set(scenario.withdrawn),
         now=timezone.now(),
     )
-    changes = schedule_changes(
+    return schedule_changes(
         ({name: getattr(pe, name) for name in (*FACT_NAMES, "status")} for pe in previous.values()),
         rows,
     )
-    before = published_assignments(version, problem)
-    targets_before = target_results(problem, before)
+
+
+def scenario_diff(*, scenario: Scenario) -> dict[str, Any] | None:
+    """Moved, added, dropped and changed events, targets and objective, before and after.
+
+    None until the scenario's latest solve has succeeded. "Before" is the
+    published version: its events, and its plan priced on the scenario's
+    problem (same weights and targets, withdrawn events still in), so the
+    two objectives compare.
+    """
+    run = scenario.solve_run
+    if run is None or run.status != SolveRun.Status.SUCCEEDED or not run.solution:
+        return None
+    problem = read_problem(run.problem)
+    solution: Solution = read_solution(run.solution)
+    version = scenario.base_version
+    has_plan = solution.status in PUBLISHABLE_SOLVER_STATUSES
+    changes = _public_changes(scenario, problem, solution.assignments if has_plan else ())
+    problem_before = _with_withdrawn(scenario, problem)
+    before = published_assignments(version, problem_before)
+    targets_before = target_results(problem_before, before)
     return {
         "base_version": version.number if version else None,
         "solver_status": solution.status,
         "added": changes["added"],
         "moved": changes["moved"],
-        "dropped": changes["cancelled"],
+        "dropped": _dropped(changes["cancelled"], scenario.withdrawn),
         "changed": changes["changed"],
         "unplaced": [{"event": u.event, "reason": u.reason} for u in solution.unplaced],
         "targets": [
@@ -333,7 +435,7 @@ def scenario_diff(*, scenario: Scenario) -> dict[str, Any] | None:
             for old, after in zip(targets_before, solution.targets, strict=True)
         ],
         "objective": {
-            "before": plan_objective(problem, before, targets_before) if version else None,
+            "before": plan_objective(problem_before, before, targets_before) if version else None,
             "after": solution.objective,
         },
         "diagnosis": list(solution.diagnosis),

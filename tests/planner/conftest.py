@@ -79,5 +79,7 @@ def planner(db):
     return user_with_role("planner", "planner", password="pw")
 
 
-# The headless Chromium of the publishing browser tests, shared rather than copied.
+# The headless Chromium of the publishing browser tests and the security tests' client per
+# role, shared rather than copied.
 from tests.publishing.test_browser import driver  # noqa: E402, F401
+from tests.security.conftest import as_role  # noqa: E402, F401

@@ -142,3 +142,24 @@ def test_scenario_hotel_pressure_under_the_published(driver, site, planner):
     follow(driver, driver.find_element(By.LINK_TEXT, "中文"))
     assert "大酒店 · Forum" in driver.find_elements(By.CSS_SELECTOR, "svg.pressure")[3].text
     shot(driver, "planner-scenario-hotels-zh")
+
+
+def test_withdrawing_an_event_from_the_scenario_page(driver, site, planner):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+
+    scenario = scenario_create(name="No marathon", events=[], owner=planner)
+    driver.get(f"{site}/planner/scenarios/{scenario.pk}/?lang=en")
+    form = driver.find_element(By.CSS_SELECTOR, "form.withdraw")
+    Select(form.find_element(By.NAME, "event")).select_by_value("run")
+    follow(driver, form.find_element(By.CSS_SELECTOR, "button[value=withdraw]"))
+    wait_for(driver, "section.diff", timeout=90)
+    (dropped,) = driver.find_elements(By.CSS_SELECTOR, "table.changes tr.dropped")
+    assert dropped.get_attribute("data-event") == "run"
+    assert "withdrawn in this scenario" in dropped.text
+    assert (
+        "Withdrawn in this scenario: run"
+        in driver.find_element(By.CSS_SELECTOR, "p.withdrawn").text
+    )
+    driver.set_window_size(1280, 2200)
+    shot(driver, "planner-scenario-withdrawn-en")
