@@ -69,16 +69,7 @@ def _distance_cost(plan: PlanModel, event: Event, weight: float) -> list[Term]:
     presence; it is minimised, so at the chosen venue it is that price.
     Hotels out of reach of a venue hold no rooms when it is chosen.
     """
-    options = plan.options[event.id]
-    nights = nights_count(event)
-    price = {
-        venue_id: {
-            o.hotel.id: weight * nights * (o.km[venue_id] or 0.0)
-            for o in options.hotels
-            if venue_id in o.km
-        }
-        for venue_id in options.starts
-    }
+    price = room_prices(plan, event, weight)
     prices = list(price.values())
     if all(p == prices[0] for p in prices):
         return [Term(plan.rooms[event.id, h], -p) for h, p in prices[0].items()]
@@ -92,8 +83,52 @@ def _distance_cost(plan: PlanModel, event: Event, weight: float) -> list[Term]:
     for venue_id, by_hotel in scaled.items():
         at_venue = sum(p * plan.rooms[event.id, h] for h, p in by_hotel.items())
         plan.model.add(cost >= at_venue).only_enforce_if(plan.present[event.id, venue_id])
+    # The enforced bounds vanish from the LP relaxation when presence is
+    # fractional; this cut keeps the cheapest fill of each venue in it.
+    cheapest = {v: cheapest_fill(plan, event, by_hotel) for v, by_hotel in scaled.items()}
+    plan.model.add(cost >= sum(c * plan.present[event.id, v] for v, c in cheapest.items()))
     plan.hotel_cost[event.id] = (cost, scaled)
     return [Term(cost, -1 / SCALE)]
+
+
+def room_prices(plan: PlanModel, event: Event, weight: float) -> dict[str, dict[str, float]]:
+    """Objective cost of one room per night, by venue then by hotel in its reach."""
+    options = plan.options[event.id]
+    nights = nights_count(event)
+    return {
+        venue_id: {
+            o.hotel.id: weight * nights * (o.km[venue_id] or 0.0)
+            for o in options.hotels
+            if venue_id in o.km
+        }
+        for venue_id in options.starts
+    }
+
+
+def cheapest_rooms(plan: PlanModel, event: Event) -> dict[str, float]:
+    """At each of the event's venues, the least its rooms can cost (0 when it needs none)."""
+    venues = plan.options[event.id].starts
+    weight = plan.problem.effective_rules.effective_weights.hotel_km_per_room_night
+    if nights_count(event) == 0 or not weight:
+        return dict.fromkeys(venues, 0.0)
+    prices = room_prices(plan, event, weight)
+    return {v: cheapest_fill(plan, event, prices[v]) for v in venues}
+
+
+def cheapest_fill(plan: PlanModel, event: Event, prices: dict[str, float]) -> float:
+    """The least the event's rooms can cost at these prices if no other event held rooms.
+
+    The nearest hotels are filled first, each up to its block: a lower bound
+    on the price the event pays at this venue in any plan.
+    """
+    need, total = event.hotel.rooms_per_night, 0
+    for hotel_id, price in sorted(prices.items(), key=lambda item: item[1]):
+        rooms = min(need, plan.problem.hotel(hotel_id).block_rooms)
+        total += rooms * price
+        need -= rooms
+        if need == 0:
+            break
+    return total
 
 
 def add_hotel_capacity(plan: PlanModel) -> None:

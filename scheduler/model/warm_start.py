@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 from scheduler.candidates import nights_count
 from scheduler.days import year_spans
+from scheduler.model.hotels import cheapest_rooms
 from scheduler.model.plan import PlanModel
 from scheduler.problem import Event
 
@@ -82,15 +83,25 @@ def _order(plan: PlanModel, counted_by: str) -> tuple[list[Event], set[str]]:
 
 
 def _tries(plan: PlanModel, event: Event, packed: bool) -> list[tuple[str, int]]:
-    """Placements to try: nearest the preferred start, or earliest first when ``packed``."""
+    """Placements to try, cheapest first: days from the preferred start plus the rooms' distance.
+
+    When ``packed``, or with no day to aim at, the earliest days come first.
+    Among equal days the venue with the nearest rooms wins, so the hint does
+    not send delegates across town when a closer venue is free.
+    """
     options = plan.options[event.id].starts
     previous = event.previous
     anchor = None if packed else event.preferred_start or (previous.start if previous else None)
     target = plan.days.index(anchor) if anchor else None
-    tries = [(abs(day - target) if target is not None else day, v, day)
-             for v, days in options.items() for day in days]  # fmt: skip
+    per_day = plan.problem.effective_rules.effective_weights.preference_per_day
+    rooms = cheapest_rooms(plan, event)
+    tries = [
+        (per_day * abs(day - target) + rooms[v] if target is not None else day, rooms[v], v, day)
+        for v, days in options.items()
+        for day in days
+    ]
     tries.sort()
-    ordered = [(v, day) for _, v, day in tries[:TRIES_PER_EVENT]]
+    ordered = [(v, day) for *_, v, day in tries[:TRIES_PER_EVENT]]
     if previous is not None:
         day = plan.days.index(previous.start)
         if day in options.get(previous.venue, ()):
@@ -259,17 +270,20 @@ def add_warm_start(plan: PlanModel) -> None:
     chosen = plan.warm_start
     for event in plan.events:
         choice = chosen.get(event.id)
+        starts = plan.options[event.id].starts
         model.add_hint(plan.placed[event.id], choice is not None)
-        if choice is not None:
-            model.add_hint(plan.start[event.id], choice.start)
-        for venue_id in plan.options[event.id].starts:
+        # Starts of absent alternatives get a value too: CP-SAT takes only a
+        # complete hint as its first solution.
+        first = min(min(days) for days in starts.values())
+        model.add_hint(plan.start[event.id], choice.start if choice else first)
+        for venue_id, days in starts.items():
             here = choice is not None and choice.venue == venue_id
             present = plan.present[event.id, venue_id]
             if present is not plan.placed[event.id]:
                 model.add_hint(present, here)
             venue_start = plan.venue_start[event.id, venue_id]
-            if here and venue_start is not plan.start[event.id]:
-                model.add_hint(venue_start, choice.start)
+            if venue_start is not plan.start[event.id]:
+                model.add_hint(venue_start, choice.start if here else min(days))
         for option in plan.options[event.id].hotels:
             key = (event.id, option.hotel.id)
             if key in plan.rooms:
