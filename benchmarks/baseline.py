@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 from scheduler.days import DayIndex
 from scheduler.geo import haversine_km
+from scheduler.pricing import plan_objective, target_results
 from scheduler.problem import (
     Assignment,
     Event,
@@ -28,7 +29,6 @@ from scheduler.problem import (
     Unplaced,
     Venue,
 )
-from scheduler.solve import plan_objective, target_results
 
 
 @dataclass

@@ -33,6 +33,7 @@ from events.services import event_cancel
 from scheduler.format import ProblemFormatError, read_problem, read_solution, write_problem
 from scheduler.models import PublishedEvent, Scenario, ScheduleVersion, SolveRun
 from scheduler.plans import plan_create_from_solution
+from scheduler.pricing import plan_objective, target_results
 from scheduler.problem import Assignment, DateRange, Event, Problem, RoomBlock, Solution
 from scheduler.publishing import (
     FACT_NAMES,
@@ -46,7 +47,6 @@ from scheduler.publishing import (
     schedule_changes,
 )
 from scheduler.services import solve_run_create, solve_run_dispatch
-from scheduler.solve import plan_objective, target_results
 from venues.models import Venue
 
 

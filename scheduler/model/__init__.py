@@ -6,6 +6,7 @@ order and sets the objective once at the end.
 """
 
 from scheduler.model.build import RELAXABLE, build_model
+from scheduler.model.objective import optimistic_objective
 from scheduler.model.plan import SCALE, PlanModel, Term
 
-__all__ = ["RELAXABLE", "SCALE", "PlanModel", "Term", "build_model"]
+__all__ = ["RELAXABLE", "SCALE", "PlanModel", "Term", "build_model", "optimistic_objective"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from scheduler.model.hotels import cheapest_rooms
 from scheduler.model.plan import SCALE, PlanModel, Term
 
 
@@ -77,3 +78,26 @@ def set_objective(plan: PlanModel, terms: list[Term]) -> None:
         elif coefficient:
             expr += coefficient * term.expr
     plan.model.maximize(expr + round(constant * SCALE))
+
+
+def optimistic_objective(plan: PlanModel) -> float:
+    """An upper bound on the objective: each event at its best venue and day, as if alone.
+
+    Rooms cost their cheapest fill and the start its nearest legal day to the
+    preferred one; shortfalls and change penalties, which only lower the
+    objective, are left out. It stands for a part of the problem that the
+    search has not reached yet in the progress line.
+    """
+    per_day = plan.problem.effective_rules.effective_weights.preference_per_day
+    total = plan.constant
+    for event in plan.events:
+        wanted = event.preferred_start
+        preferred = None if wanted is None else plan.days.index(wanted)
+        rooms = cheapest_rooms(plan, event)
+        late = {
+            venue_id: 0 if preferred is None else min(abs(day - preferred) for day in days)
+            for venue_id, days in plan.options[event.id].starts.items()
+        }
+        best = max(event.effective_value - rooms[v] - per_day * late[v] for v in late)
+        total += max(0.0, best)
+    return total

@@ -78,7 +78,7 @@ def test_progress_is_reported():
 def test_the_warm_start_plan_keeps_every_hard_rule():
     from scheduler.candidates import event_options
     from scheduler.model import build_model
-    from scheduler.solve import _keeps_hard_rules
+    from scheduler.part import _keeps_hard_rules
 
     city = generated_problem(events=150, venues=10, hotels=25, seed=2)
     plan = build_model(city, event_options(city))

@@ -1,0 +1,269 @@
+"""Searches one part of a problem: model, CP-SAT, plan read-out and diagnosis.
+
+``solve`` cuts a problem into parts no rule connects (``components``) and
+searches each ``Part`` with its own share of the time limit. When
+pinned or mandatory events cannot all be placed, the diagnosis names the
+conflict and the part is searched again without forcing those events in.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+
+from ortools.sat.python import cp_model
+
+from scheduler import diagnosis
+from scheduler.candidates import EventOptions, nights_count
+from scheduler.checker import check
+from scheduler.model import SCALE, PlanModel, build_model, optimistic_objective
+from scheduler.pricing import plan_objective, target_results
+from scheduler.problem import Assignment, Problem, RoomBlock, Solution, Unplaced
+from scheduler.search import make_solver, relative_gap
+
+# Time kept back from the main search for a diagnosis that may follow:
+# this share of the limit, at most DIAGNOSIS_RESERVE_MAX_S seconds.
+DIAGNOSIS_RESERVE_SHARE = 0.2
+DIAGNOSIS_RESERVE_MAX_S = 5.0
+
+# Called with (objective, bound, solutions found) on each improving solution.
+PartProgress = Callable[[float, float, int], None]
+
+
+class _ProgressReporter(cp_model.CpSolverSolutionCallback):
+    """Forwards each improving solution to ``on_progress`` in the spec's units."""
+
+    def __init__(self, on_progress: PartProgress) -> None:
+        super().__init__()
+        self.on_progress = on_progress
+        self.found = 0
+
+    def on_solution_callback(self) -> None:
+        self.found += 1
+        self.on_progress(
+            self.objective_value / SCALE, self.best_objective_bound / SCALE, self.found
+        )
+
+
+@dataclass
+class _Search:
+    status: str
+    solver: cp_model.CpSolver
+    plan: PlanModel
+    found: int
+
+
+def _search(
+    plan: PlanModel, deadline: float, workers: int, seed: int, on_progress: PartProgress
+) -> _Search:
+    solver = make_solver(deadline - time.monotonic(), workers, seed)
+    reporter = _ProgressReporter(on_progress)
+    status = solver.solve(plan.model, reporter)
+    return _Search(solver.status_name(status), solver, plan, reporter.found)
+
+
+class Part:
+    """One part of a problem, its model built, ready to be searched.
+
+    The model (and its greedy warm start) is built up front, so that a part
+    not searched yet can already show a plan and a bound in the progress.
+    """
+
+    def __init__(self, problem: Problem, options: dict[str, EventOptions]) -> None:
+        self.problem = problem
+        self.options = options
+        musts = {e.id for e in problem.events if e.pinned is not None or e.is_mandatory}
+        self.impossible = {e for e in musts if not options[e].placeable}
+        self.required = musts - self.impossible
+        self.plan = build_model(problem, options, required=self.required)
+
+    @property
+    def size(self) -> int:
+        """What the part weighs when the time limit is shared out: its placeable events."""
+        return len(self.plan.events)
+
+    def first_plan(self) -> tuple[float, float]:
+        """The objective of the warm start and an upper bound, before any search."""
+        assignments = _warm_start_assignments(self.plan)
+        objective = plan_objective(
+            self.problem, assignments, target_results(self.problem, assignments)
+        )
+        return objective, max(objective, optimistic_objective(self.plan))
+
+    def search(
+        self, deadline: float, *, workers: int, seed: int, on_progress: PartProgress
+    ) -> tuple[Solution, int]:
+        """The best plan of this part by ``deadline``, and how many solutions CP-SAT found."""
+        reserve = 0.0
+        if not self._warm_start_holds():
+            left = deadline - time.monotonic()
+            reserve = min(DIAGNOSIS_RESERVE_SHARE * left, DIAGNOSIS_RESERVE_MAX_S)
+        search = _search(self.plan, deadline - reserve, workers, seed, on_progress)
+        solution = _solution(self.problem, self.options, search)
+        solution = _diagnose(
+            self.problem,
+            self.options,
+            solution,
+            search,
+            self.required,
+            self.impossible,
+            deadline,
+            seed,
+        )
+        return solution, search.found
+
+    def _warm_start_holds(self) -> bool:
+        """Whether the warm start places every must and meets every target.
+
+        The search starts from it, so a diagnosis will most likely not be
+        needed and no time is kept back for one (it still gets a second).
+        """
+        if not self.required <= self.plan.warm_start.keys():
+            return False
+        assignments = _warm_start_assignments(self.plan)
+        return all(t.met for t in target_results(self.problem, assignments))
+
+
+def _diagnose(
+    problem: Problem,
+    options: dict[str, EventOptions],
+    solution: Solution,
+    search: _Search,
+    required: set[str],
+    impossible: set[str],
+    deadline: float,
+    seed: int,
+) -> Solution:
+    """Fills in status, unplaced reasons and diagnosis for musts and targets that do not hold."""
+    status = "INFEASIBLE" if impossible else solution.status
+    notes = [diagnosis.static_must_reason(problem, options[e]) for e in sorted(impossible)]
+    reasons = {e: notes[i] for i, e in enumerate(sorted(impossible))}
+    has_plan = solution.status in ("OPTIMAL", "FEASIBLE")
+    missing = required - {a.event for a in solution.assignments} if has_plan else set()
+    later = max(deadline, time.monotonic() + 1.0)
+    if missing:
+        conflict = diagnosis.explain_must_conflicts(
+            problem, options, required, deadline=later, seed=seed
+        )
+        notes += conflict.messages
+        reasons.update(conflict.reasons)
+        # An OPTIMAL plan without a must proves it: a must outweighs everything else.
+        status = "INFEASIBLE" if search.status == "OPTIMAL" or conflict.proven else "UNKNOWN"
+        for event_id in sorted(missing - reasons.keys()):
+            reasons[event_id] = diagnosis.unplaced_must_reason(problem.event(event_id))
+            notes.append(reasons[event_id])
+    if has_plan:
+        notes += diagnosis.explain_targets(
+            problem, options, solution, required=required, deadline=later, seed=seed
+        )
+    unplaced = tuple(replace(u, reason=reasons.get(u.event, u.reason)) for u in solution.unplaced)
+    return replace(
+        solution, status=status, unplaced=unplaced, diagnosis=tuple(dict.fromkeys(notes))
+    )
+
+
+# --- reading the plan out of the solver ------------------------------------------------------
+
+
+def _solution(
+    problem: Problem,
+    options: dict[str, EventOptions],
+    search: _Search,
+) -> Solution:
+    status = search.status
+    if status in ("OPTIMAL", "FEASIBLE"):
+        assignments = _assignments(problem, search)
+    elif status == "UNKNOWN" and _keeps_hard_rules(problem, search.plan):
+        # Cut before CP-SAT's first solution: the greedy hint is a plan too.
+        assignments = _warm_start_assignments(search.plan)
+        status = "FEASIBLE"
+    else:
+        assignments = ()
+    has_plan = status == "FEASIBLE" or status == "OPTIMAL"
+    placed = {a.event for a in assignments}
+    unplaced = tuple(
+        Unplaced(e.id, _unplaced_reason(options[e.id], has_plan))
+        for e in problem.events
+        if e.id not in placed
+    )
+    targets = target_results(problem, assignments)
+    objective = plan_objective(problem, assignments, targets) if has_plan else None
+    bound = search.solver.best_objective_bound / SCALE if search.found else None
+    if status == "OPTIMAL":
+        # Proven optimal: the bound is the objective; the scaled bound would
+        # differ from the exact objective by rounding alone.
+        bound = objective
+    return Solution(
+        status=status,
+        problem=problem.name,
+        objective=objective,
+        best_bound=bound,
+        gap=relative_gap(objective, bound),
+        assignments=assignments,
+        unplaced=unplaced,
+        targets=targets,
+        targets_met=all(t.met for t in targets),
+    )
+
+
+def _unplaced_reason(options: EventOptions, has_plan: bool) -> str:
+    if options.reason:
+        return options.reason
+    if not has_plan:
+        return "no plan found within the time limit"
+    return "not in the plan: no place left that keeps every rule, or it costs more than it brings"
+
+
+def _assignments(problem: Problem, search: _Search) -> tuple[Assignment, ...]:
+    """The plan CP-SAT found."""
+    solver, plan = search.solver, search.plan
+    assignments = []
+    for event in plan.events:
+        if not solver.boolean_value(plan.placed[event.id]):
+            continue
+        venue_id = next(
+            v for (e, v), p in plan.present.items() if e == event.id and solver.value(p)
+        )
+        rooms = {h: solver.value(r) for (e, h), r in plan.rooms.items() if e == event.id}
+        start = solver.value(plan.start[event.id])
+        assignments.append(_assignment(plan, event.id, venue_id, start, rooms))
+    return tuple(assignments)
+
+
+def _keeps_hard_rules(problem: Problem, plan: PlanModel) -> bool:
+    """Whether the greedy plan keeps rules 1-9, by the independent checker."""
+    draft = Solution(status="FEASIBLE", assignments=_warm_start_assignments(plan))
+    return not any(v.rule.isdigit() and v.rule != "10" for v in check(problem, draft))
+
+
+def _warm_start_assignments(plan: PlanModel) -> tuple[Assignment, ...]:
+    """The greedy plan the search started from, for a search cut before its first solution."""
+    return tuple(
+        _assignment(plan, event_id, choice.venue, choice.start, choice.rooms)
+        for event_id, choice in plan.warm_start.items()
+    )
+
+
+def _assignment(
+    plan: PlanModel, event_id: str, venue_id: str, start_day: int, rooms: dict[str, int]
+) -> Assignment:
+    event = plan.problem.event(event_id)
+    start = plan.days.date(start_day)
+    public = event.public_days(start)
+    nights = event.hotel_nights(start)
+    blocks = ()
+    if nights is not None and nights_count(event):
+        blocks = tuple(
+            RoomBlock(hotel_id, held, nights.start, nights.end)
+            for hotel_id, held in rooms.items()
+            if held > 0
+        )
+    return Assignment(
+        event=event_id,
+        venue=venue_id,
+        start=public.start,
+        end=public.end,
+        occupancy=event.occupancy(start),
+        rooms=blocks,
+    )
