@@ -198,6 +198,8 @@ class _Analysis:
         if event.fixed_venue is not None:
             venues = [v for v in venues if v.id == event.fixed_venue]
             where = "pinned venue"
+            if event.allowed_venues is not None and event.fixed_venue not in event.allowed_venues:
+                return [], f"its pinned venue {event.fixed_venue} is not one of its allowed venues"
         elif event.allowed_venues is not None:
             venues = [v for v in venues if v.id in event.allowed_venues]
             where = "allowed venue"

@@ -36,6 +36,9 @@ def add_preference(plan: PlanModel) -> list[Term]:
             plan.model.add(
                 deviation >= sum(d * plan.present[event.id, v] for v, d in closest.items())
             )
+        slots = plan.slots.get(event.id)
+        if slots:
+            plan.model.add(deviation >= sum(abs(d - preferred) * x for d, x in slots.items()))
         plan.deviation[event.id] = deviation
         terms.append(Term(deviation, -weight))
     return terms

@@ -43,6 +43,8 @@ class PlanModel:
     in_year: dict[tuple[str, int], cp_model.IntVar] = field(default_factory=dict)
     deviation: dict[str, cp_model.IntVar] = field(default_factory=dict)
     kept: dict[str, cp_model.IntVar] = field(default_factory=dict)
+    # Spaced events: a literal per possible first day (``spacing._add_day_slots``).
+    slots: dict[str, dict[int, cp_model.IntVar]] = field(default_factory=dict)
     hotel_cost: dict[str, tuple[cp_model.IntVar, dict[str, dict[str, int]]]] = field(
         default_factory=dict
     )

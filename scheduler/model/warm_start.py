@@ -298,6 +298,10 @@ def _hint_derived(plan: PlanModel, chosen: dict[str, Choice]) -> None:
     for (event_id, year), literal in plan.in_year.items():
         choice = chosen.get(event_id)
         model.add_hint(literal, choice is not None and days.date(choice.start).year == year)
+    for event_id, slots in plan.slots.items():
+        choice = chosen.get(event_id)
+        for day, slot in slots.items():
+            model.add_hint(slot, choice is not None and choice.start == day)
     for event_id, deviation in plan.deviation.items():
         choice = chosen.get(event_id)
         preferred = days.index(plan.problem.event(event_id).preferred_start)

@@ -94,3 +94,11 @@ def test_static_reasons_for_blackouts():
     festival = Blackout(day("2026-01-01"), day("2026-01-31"), None, "Spring Festival")
     solution = solved(problem(event("m", mandatory=True), blackouts=(festival,)))
     assert "every start in its window hits a blackout (Spring Festival)" in solution.diagnosis[0]
+
+
+def test_a_pinned_venue_outside_the_allowed_venues_is_named():
+    contract = event("m", pinned=Placement("hall", day("2026-01-10")), allowed_venues=("annex",))
+    solution = solved(problem(contract, venues=[venue("hall"), venue("annex")]))
+    assert solution.status == "INFEASIBLE"
+    assert "its pinned venue hall is not one of its allowed venues" in solution.diagnosis[0]
+    assert solution.assignments == ()

@@ -4,7 +4,9 @@ Every plan goes through the independent checker (``solved``); the asserts
 then name what a planner would notice.
 """
 
+from scheduler.candidates import event_options
 from scheduler.geo import haversine_km
+from scheduler.model import build_model, spacing
 from scheduler.problem import MaxConcurrentMajor, ReducedBlock, Target, Unavailability
 
 from .conftest import placed, solved
@@ -194,6 +196,27 @@ def test_min_gap_between_international_events_of_a_category():
     first, second = sorted((got["a"], got["b"]), key=lambda x: x.start)
     assert (second.start - first.end).days - 1 >= 5
     assert got["local"].start == day("2026-01-11")
+
+
+def test_min_gap_in_a_crowded_season_gives_the_same_optimum_with_its_day_slots(monkeypatch):
+    # Four 2-day events needing 5 clear days between them fill 28 of January's days:
+    # crowded enough for the time-indexed form of the rule (spacing.CROWDED).
+    races = [
+        event(f"r{i}", category="sports", duration_days=2, preferred_start=day("2026-01-10"),
+              value=100 + i)
+        for i in range(4)
+    ]  # fmt: skip
+    city = problem(*races, venues=[venue("h1"), venue("h2")],
+                   rules=rules(min_gap_days={"sports": 5}))  # fmt: skip
+    assert build_model(city, event_options(city)).slots.keys() == {r.id for r in races}
+    with_slots = solved(city)
+    starts = sorted(a.start for a in with_slots.assignments)
+    assert len(starts) == 4
+    assert all((b - a).days - 2 >= 5 for a, b in zip(starts, starts[1:], strict=False))
+    monkeypatch.setattr(spacing, "CROWDED", float("inf"))
+    without = solved(city)
+    assert with_slots.status == without.status == "OPTIMAL"
+    assert with_slots.objective == without.objective
 
 
 def test_max_concurrent_major_events():
