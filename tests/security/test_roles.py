@@ -137,6 +137,9 @@ WRITES = {
         201,
     ),
     "scenario solve": Write("post", "scenarios/{scenario}/solve/", {}, PLANNER, 202),
+    "scenario withdraw": Write(
+        "post", "scenarios/{scenario}/withdraw/", {"event": "run"}, PLANNER, 200
+    ),
     "scenario publish": Write(
         "post", "scenarios/{solved_scenario}/publish/", {"comment": "v1"}, PLANNER, 201
     ),
