@@ -173,10 +173,23 @@ class EventSerializer(CatalogueSerializer):
 
 
 class EventPlacementSerializer(serializers.Serializer):
-    """The body of confirm and place (not a plan's ``Placement``: schema names must differ)."""
+    """The body of place (not a plan's ``Placement``: schema names must differ)."""
 
     venue = venue_ids()
     start = serializers.DateField(help_text="First public day.")
+
+
+class EventContractSerializer(serializers.Serializer):
+    """The body of confirm: what the contract fixes, venue, first day or both (a partial pin)."""
+
+    venue = venue_ids(
+        required=False, allow_null=True, help_text="Contracted venue; omit to leave it open."
+    )
+    start = serializers.DateField(
+        required=False,
+        allow_null=True,
+        help_text="Contracted first public day; omit to leave it open.",
+    )
 
 
 class TargetSerializer(serializers.ModelSerializer):
@@ -359,23 +372,31 @@ class EventViewSet(ServiceViewSet):
             require_category(self.request.user, serializer.validated_data["category"])
         super().perform_update(serializer)
 
-    def _move(self, request: Request, service: Callable[..., Event]) -> Response:
-        placement = EventPlacementSerializer(data=request.data)
-        placement.is_valid(raise_exception=True)
-        event = service(event=self.get_object(), **placement.validated_data)
+    def _move(
+        self,
+        request: Request,
+        service: Callable[..., Event],
+        body_serializer: type[serializers.Serializer],
+    ) -> Response:
+        body = body_serializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        event = service(event=self.get_object(), **body.validated_data)
         return Response(self.get_serializer(event).data)
 
-    @extend_schema(request=EventPlacementSerializer, responses=EventSerializer)
+    @extend_schema(request=EventContractSerializer, responses=EventSerializer)
     @action(detail=True, methods=["post"])
     def confirm(self, request: Request, pk: str) -> Response:
-        """Contract the event to a venue and first day (requested or placed -> confirmed)."""
-        return self._move(request, services.event_confirm)
+        """Contract the event to a venue, a first day or both (requested or placed -> confirmed).
+
+        A contract of one half is confirmed again only to complete it.
+        """
+        return self._move(request, services.event_confirm, EventContractSerializer)
 
     @extend_schema(request=EventPlacementSerializer, responses=EventSerializer)
     @action(detail=True, methods=["post"])
     def place(self, request: Request, pk: str) -> Response:
         """Record the published plan's venue and first day (requested or placed -> placed)."""
-        return self._move(request, services.event_place)
+        return self._move(request, services.event_place, EventPlacementSerializer)
 
     @extend_schema(request=None, responses=EventSerializer)
     @action(detail=True, methods=["post"])

@@ -2,13 +2,16 @@ import datetime as dt
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.helpers import ActionForm
 from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.widgets import AdminDateWidget
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.admin import CategoryScopedAdmin
 from events import selectors, services, validation
 from events.models import Blackout, Event, PlanningRules, Target
+from venues.models import Venue
 
 
 class EventYearFilter(admin.SimpleListFilter):
@@ -33,6 +36,21 @@ class EventYearFilter(admin.SimpleListFilter):
             # The admin answers a bad lookup with its "invalid filter" page, not a 500.
             raise IncorrectLookupParameters(f"No calendar year {self.value()}.") from None
         return selectors.event_list_in_year(year=year, events=queryset)
+
+
+class ContractForm(forms.Form):
+    """What a contract fixes: the venue, the first day or both (either alone is a partial pin)."""
+
+    venue = forms.ModelChoiceField(Venue.objects.all(), required=False, label="Venue:")
+    start = forms.DateField(required=False, label="First day:")
+
+
+class EventActionForm(ActionForm, ContractForm):
+    """The changelist's action bar, with the contract's fields for "Confirm"."""
+
+    # Text here, read as a date by ContractForm when the action runs: the changelist
+    # would take a mistyped day for "No action selected".
+    start = forms.CharField(required=False, label="First day:", widget=AdminDateWidget)
 
 
 class EventAdminForm(forms.ModelForm):
@@ -101,7 +119,8 @@ class EventAdmin(CategoryScopedAdmin, SimpleHistoryAdmin):  # "History": docs/pl
     filter_horizontal = ["required_features", "allowed_venues"]
     # The lifecycle moves through the actions (the services), never by hand.
     readonly_fields = ["status", "pinned_venue", "pinned_start", "previous_venue", "previous_start"]
-    actions = ["confirm_where_placed", "cancel"]
+    actions = ["confirm_contract", "confirm_where_placed", "cancel"]
+    action_form = EventActionForm
     fieldsets = [
         (None, {"fields": ["id", ("name_zh", "name_en"), "category", "international"]}),
         (
@@ -159,20 +178,38 @@ class EventAdmin(CategoryScopedAdmin, SimpleHistoryAdmin):  # "History": docs/pl
             try:
                 change(event)
             except ValidationError as refused:
-                self.message_user(
-                    request, f"{event.pk}: {' '.join(refused.messages)}", messages.ERROR
-                )
+                # One message per problem, though it may name two fields (venue, start).
+                said = " ".join(dict.fromkeys(refused.messages))
+                self.message_user(request, f"{event.pk}: {said}", messages.ERROR)
             else:
                 changed += 1
         if changed:
             self.message_user(request, f"{changed} event(s) {done}.", messages.SUCCESS)
+
+    @admin.action(description="Confirm: contract to the venue and/or first day given")
+    def confirm_contract(self, request, queryset):
+        """Sign, or complete, each selected event's contract with the action bar's fields."""
+        contract = ContractForm(request.POST)
+        if not contract.is_valid():
+            for field, errors in contract.errors.items():
+                self.message_user(
+                    request, f"{contract[field].label} {' '.join(errors)}", messages.ERROR
+                )
+            return
+        self._each(
+            request,
+            queryset,
+            lambda event: services.event_confirm(event=event, **contract.cleaned_data),
+            "confirmed",
+        )
 
     @admin.action(description="Confirm where the published plan placed them")
     def confirm_where_placed(self, request, queryset):
         def confirm(event: Event) -> None:
             if event.previous_venue_id is None:
                 raise ValidationError(
-                    "no published placement to confirm; use the API with a venue."
+                    "no published placement to confirm; give a venue or a first day and "
+                    "use the action that confirms them."
                 )
             services.event_confirm(
                 event=event, venue=event.previous_venue, start=event.previous_start

@@ -2,12 +2,13 @@
 
 An event is ``requested`` until a published plan ``placed`` it (its
 ``previous_*`` placement), ``confirmed`` once contracted (its ``pinned_*``
-placement, which the solver may not move; an imported contract may fix only
-the venue or only the first day) and ``cancelled`` when it will not happen.
-Only the functions here move it along:
+placement, which the solver may not move; a contract may fix only the venue
+or only the first day, and be completed later) and ``cancelled`` when it will
+not happen. Only the functions here move it along:
 
     requested --place--> placed --place--> placed
     requested|placed --confirm--> confirmed
+    confirmed (venue or first day open) --confirm--> confirmed (both fixed)
     requested|placed|confirmed --cancel--> cancelled
 """
 
@@ -180,24 +181,51 @@ def _booking_save(event: Event, errors: validation.Errors) -> None:
 
 
 @transaction.atomic
-def event_confirm(*, event: Event, venue: Venue, start: dt.date) -> Event:
-    """Contract the event to ``venue`` from ``start``: the solver may no longer move it.
+def event_confirm(
+    *, event: Event, venue: Venue | None = None, start: dt.date | None = None
+) -> Event:
+    """Contract the event to ``venue``, from ``start``, or both: the solver keeps what is fixed.
 
-    The venue's row is locked first (the order ``bookings.services`` keeps too,
-    so the two never deadlock), then the event's: two staff confirming clashing
-    events in one venue at once run one after the other, and the second is
-    refused with ``BookingClash`` naming the booking in its way. On PostgreSQL
-    exclusion constraints (events migration 0004) refuse an exclusive clash
-    even from a write that skips this service.
+    One half alone is a partial contract (docs/catalogue.md); confirming it
+    again may only complete it (``validation.contract_errors``), a full
+    contract not at all. The venue's row is locked first (the order
+    ``bookings.services`` keeps too, so the two never deadlock), then the
+    event's: two staff confirming clashing events in one venue at once run
+    one after the other, and the second is refused with ``BookingClash``
+    naming the booking in its way. On PostgreSQL exclusion constraints
+    (events migration 0004) refuse an exclusive clash even from a write that
+    skips this service. The event's history records what was signed.
     """
-    Venue.objects.select_for_update().filter(pk=venue.pk).first()
-    event = _locked(event, {Status.REQUESTED, Status.PLACED}, "confirmed")
-    try:
-        return event_update(
-            event=event, status=Status.CONFIRMED, pinned_venue=venue, pinned_start=start
+    # Completing a venue-only contract locks its venue, read before the event's lock:
+    # a signed venue changes only by a cancellation, which completion then refuses.
+    venue_id = venue.pk if venue is not None else event.pinned_venue_id
+    if venue_id is not None:
+        Venue.objects.select_for_update().filter(pk=venue_id).first()
+    event = _locked(event, {Status.REQUESTED, Status.PLACED, Status.CONFIRMED}, "confirmed")
+    if validation.is_fully_pinned(event):
+        raise ValidationError(
+            {"status": ["The contract already fixes venue and first day; cancel it to sign anew."]}
         )
+    validation.raise_errors(validation.contract_errors(event, venue=venue, start=start))
+    completing = validation.is_pinned(event)
+    event.status = Status.CONFIRMED
+    event.pinned_venue = venue or event.pinned_venue
+    event.pinned_start = start or event.pinned_start
+    event._change_reason = _contract_reason(event, completing=completing)
+    try:
+        return event_update(event=event)
     except BookingClash as clash:  # named after the request's field
         raise BookingClash({"start": clash.message_dict["pinned_start"]}) from None
+
+
+def _contract_reason(event: Event, *, completing: bool) -> str:
+    """The history's words for a confirmation: what is signed and what is left open."""
+    verb = "contract completed" if completing else "confirmed"
+    if event.pinned_venue_id is None:
+        return f"{verb}: from {event.pinned_start}, venue to be set"
+    if event.pinned_start is None:
+        return f"{verb}: {event.pinned_venue_id}, days to be set"
+    return f"{verb}: {event.pinned_venue_id} from {event.pinned_start}"
 
 
 @transaction.atomic

@@ -325,6 +325,34 @@ def commitment_errors(
     return {NON_FIELD_ERRORS: messages} if messages else {}
 
 
+def contract_errors(event: Event, *, venue: Venue | None, start: dt.date | None) -> Errors:
+    """Why contracting ``event`` to ``venue`` and/or ``start`` does not fit what is signed.
+
+    A contract fixes at least one half. One of a single half (a partial pin)
+    may only be completed: its signed half is repeated or left out, never
+    changed (that is a cancellation and a new contract), and the open half
+    is given. Errors name the request's fields, ``venue`` and ``start``.
+    """
+    if venue is None and start is None:
+        return {field: ["Give the venue, the first day or both."] for field in ("venue", "start")}
+    if not is_pinned(event):
+        return {}
+    errors: Errors = {}
+    halves = (
+        ("venue", "venue", event.pinned_venue_id, venue.pk if venue is not None else None),
+        ("start", "first day", event.pinned_start, start),
+    )
+    for field, name, signed, asked in halves:
+        if signed is not None and asked is not None and asked != signed:
+            errors[field] = [
+                f"The contract fixes {signed}; changing a signed contract is a "
+                "cancellation and a new contract."
+            ]
+        elif signed is None and asked is None:
+            errors[field] = [f"The contract leaves the {name} open; give it to complete it."]
+    return errors
+
+
 def is_pinned(event: Event) -> bool:
     """Whether a contract fixes the event's venue, its first day, or both."""
     return event.pinned_venue_id is not None or event.pinned_start is not None

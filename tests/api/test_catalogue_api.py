@@ -242,7 +242,9 @@ def test_confirm_and_cancel_actions(staff, anonymous):
         "/api/v1/events/wmc/confirm/", {"venue": "expo", "start": "2026-09-21"}, format="json"
     )
     assert again.status_code == 400
-    assert errors_by_field(again) == {"status": ["A confirmed event cannot be confirmed."]}
+    assert errors_by_field(again) == {
+        "status": ["The contract already fixes venue and first day; cancel it to sign anew."]
+    }
     assert staff.post("/api/v1/events/wmc/cancel/").json()["status"] == "cancelled"
 
 
@@ -263,6 +265,54 @@ def test_confirm_needs_a_known_venue(staff):
         "/api/v1/events/wmc/confirm/", {"venue": "nowhere", "start": "2026-09-20"}, format="json"
     )
     assert errors_by_field(response) == {"venue": ["Unknown venue nowhere."]}
+
+
+@pytest.mark.parametrize(
+    ("body", "contract"),
+    [({"venue": "expo"}, ["expo", None]), ({"start": "2026-09-20"}, [None, "2026-09-20"])],
+)
+def test_confirm_signs_the_venue_or_the_days_alone_then_completes_the_contract(
+    staff, body, contract
+):
+    make.venue()
+    make.event()
+    signed = staff.post("/api/v1/events/wmc/confirm/", body, format="json")
+    assert signed.status_code == 200, signed.json()
+    assert [signed.json()[f] for f in ("status", "pinned_venue", "pinned_start")] == [
+        "confirmed",
+        *contract,
+    ]
+    both = {"venue": "expo", "start": "2026-09-20"}
+    completed = staff.post("/api/v1/events/wmc/confirm/", both, format="json")
+    assert completed.status_code == 200, completed.json()
+    assert [completed.json()[f] for f in ("pinned_venue", "pinned_start")] == ["expo", "2026-09-20"]
+    history = staff.get("/api/v1/events/wmc/history/").json()["history"]
+    assert history[0]["reason"] == "contract completed: expo from 2026-09-20"
+
+
+@pytest.mark.parametrize(
+    ("first", "body", "errors"),
+    [
+        (None, {}, {"venue", "start"}),
+        (None, {"venue": None, "start": None}, {"venue", "start"}),
+        (None, {"start": "2026-02-30"}, {"start"}),
+        ({"venue": "expo"}, {"venue": "hall", "start": "2026-09-20"}, {"venue"}),
+        ({"venue": "expo"}, {"venue": "expo"}, {"start"}),
+        ({"start": "2026-09-20"}, {"venue": "expo", "start": "2026-09-21"}, {"start"}),
+    ],
+)
+def test_confirm_without_a_half_or_changing_a_signed_one_is_400_naming_the_field(
+    staff, first, body, errors
+):
+    make.venue(), make.venue("hall")
+    make.event()
+    if first:
+        assert staff.post("/api/v1/events/wmc/confirm/", first, format="json").status_code == 200
+    before = staff.get("/api/v1/events/wmc/").json()
+    response = staff.post("/api/v1/events/wmc/confirm/", body, format="json")
+    assert response.status_code == 400
+    assert set(errors_by_field(response)) == errors
+    assert staff.get("/api/v1/events/wmc/").json() == before
 
 
 # --- validation: one error shape, the field named -----------------------------------------

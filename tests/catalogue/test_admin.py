@@ -194,3 +194,47 @@ def test_an_event_contracted_to_a_venue_alone_is_edited_in_the_admin(admin_clien
     data["attendance"] = 200
     assert admin_client.post(admin_url(Event, "change", "fair"), data).status_code == 302
     assert Event.objects.get(pk="fair").attendance == 200
+
+
+def confirm_contract(admin_client, **contract: str):
+    """Run the changelist's "Confirm" action on wmc with the action bar's venue and first day."""
+    return admin_client.post(
+        admin_url(Event, "changelist"),
+        {"action": "confirm_contract", "_selected_action": ["wmc"], **contract},
+        follow=True,
+    )
+
+
+def shown(response) -> list[str]:
+    return [str(message) for message in response.context["messages"]]
+
+
+def test_the_admin_signs_a_venue_alone_then_completes_the_contract(admin_client):
+    make.venue()
+    make.event()
+    assert 'name="venue"' in admin_client.get(admin_url(Event, "changelist")).content.decode()
+    assert shown(confirm_contract(admin_client, venue="expo", start="")) == [
+        "1 event(s) confirmed."
+    ]
+    event = Event.objects.get()
+    assert (event.status, event.pinned_venue_id, event.pinned_start) == ("confirmed", "expo", None)
+    confirm_contract(admin_client, start="2026-09-20")
+    event.refresh_from_db()
+    assert (event.pinned_venue_id, event.pinned_start) == ("expo", D(2026, 9, 20))
+    assert event.history.first().history_change_reason == "contract completed: expo from 2026-09-20"
+
+
+@pytest.mark.parametrize(
+    ("contract", "message"),
+    [
+        ({}, "wmc: Give the venue, the first day or both."),
+        ({"start": "2026-02-30"}, "First day: "),  # then Django's words, in the language
+        ({"start": "2026-12-30"}, "wmc: Public days 2026-12-30..2027-01-02 leave the window"),
+    ],
+)
+def test_the_admin_says_why_a_contract_is_refused(admin_client, contract, message):
+    make.venue()
+    make.event()
+    messages = shown(confirm_contract(admin_client, **contract))
+    assert len(messages) == 1 and messages[0].startswith(message), messages
+    assert Event.objects.get().status == "requested"

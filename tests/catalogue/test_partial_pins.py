@@ -1,7 +1,8 @@
 """Partial pins in the catalogue: a contract of the venue alone or of the first day alone.
 
-Only the importer writes one (a problem file's ``pinned_venue`` or
-``pinned_start``); the rows go through the services like every other write.
+``event_confirm`` signs one (a half alone) and later completes it; the
+importer writes one from a problem file's ``pinned_venue`` or
+``pinned_start``. The rows go through the services like every other write.
 """
 
 import json
@@ -92,6 +93,109 @@ def test_a_venue_change_may_not_break_a_venue_pin_but_closures_are_the_solvers()
     closed = [{"start": D(2026, 9, 1), "end": D(2026, 9, 30)}]
     venue_services.venue_update(venue=expo, unavailable=closed)
     assert expo.unavailable.count() == 1
+
+
+# --- signing and completing a contract ---------------------------------------------------------
+
+
+def reasons(event: Event) -> list[str | None]:
+    """The event's history reasons, newest first."""
+    return list(event.history.values_list("history_change_reason", flat=True))
+
+
+def test_a_contract_signed_for_the_venue_is_completed_by_its_days():
+    expo = make.venue()
+    event = services.event_confirm(event=make.event(), venue=expo)
+    assert (event.status, event.pinned_venue_id, event.pinned_start) == ("confirmed", "expo", None)
+    event = services.event_confirm(event=event, start=D(2026, 9, 20))
+    event.refresh_from_db()
+    assert (event.status, event.pinned_venue_id, event.pinned_start) == (
+        "confirmed",
+        "expo",
+        D(2026, 9, 20),
+    )
+    assert reasons(event) == [
+        "contract completed: expo from 2026-09-20",
+        "confirmed: expo, days to be set",
+        None,
+    ]
+
+
+def test_a_contract_signed_for_the_days_is_completed_by_its_venue():
+    expo = make.venue()
+    event = services.event_confirm(event=make.event(), start=D(2026, 9, 20))
+    assert (event.pinned_venue_id, event.pinned_start) == (None, D(2026, 9, 20))
+    # The signed half may be repeated beside the open one.
+    event = services.event_confirm(event=event, venue=expo, start=D(2026, 9, 20))
+    assert (event.pinned_venue_id, event.pinned_start) == ("expo", D(2026, 9, 20))
+    assert reasons(event)[:2] == [
+        "contract completed: expo from 2026-09-20",
+        "confirmed: from 2026-09-20, venue to be set",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("pin", "given", "field", "words"),
+    [
+        ({}, {}, "start", "Give the venue, the first day or both."),
+        ({}, {}, "venue", "Give the venue, the first day or both."),
+        ({"venue": "expo"}, {"venue": "hall"}, "venue", "The contract fixes expo; changing"),
+        ({"venue": "expo"}, {"venue": "expo"}, "start", "leaves the first day open"),
+        ({"start": D(2026, 9, 20)}, {"start": D(2026, 9, 21)}, "start", "fixes 2026-09-20"),
+        ({"start": D(2026, 9, 20)}, {"start": D(2026, 9, 20)}, "venue", "leaves the venue open"),
+        ({"venue": "expo", "start": D(2026, 9, 20)}, {"venue": "expo"}, "status", "cancel it"),
+    ],
+)
+def test_a_signed_half_is_not_changed_and_a_repeat_must_complete(pin, given, field, words):
+    venues = {"expo": make.venue(), "hall": make.venue("hall")}
+    event = make.event()
+    if pin:
+        pin = {k: venues.get(v, v) for k, v in pin.items()}
+        event = services.event_confirm(event=event, **pin)
+    before = (event.status, event.pinned_venue_id, event.pinned_start)
+    with pytest.raises(ValidationError) as refused:
+        services.event_confirm(event=event, **{k: venues.get(v, v) for k, v in given.items()})
+    assert words in " ".join(refused.value.message_dict[field])
+    event.refresh_from_db()
+    assert (event.status, event.pinned_venue_id, event.pinned_start) == before
+
+
+@pytest.mark.parametrize(
+    ("start", "words"),
+    [
+        (D(2026, 11, 30), "leave the window"),
+        (D(2026, 10, 1), "unavailable 2026-10-02..2026-10-03"),
+    ],
+)
+def test_completing_a_contract_checks_the_days_at_the_signed_venue(start, words):
+    expo = make.venue(unavailable=[{"start": D(2026, 10, 2), "end": D(2026, 10, 3)}])
+    event = services.event_confirm(event=make.event(), venue=expo)
+    with pytest.raises(ValidationError) as refused:
+        services.event_confirm(event=event, start=start)
+    assert words in " ".join(refused.value.message_dict["pinned_start"])
+    event.refresh_from_db()
+    assert event.pinned_start is None
+
+
+def test_completing_a_contract_is_refused_when_it_clashes_with_another():
+    expo = make.venue()
+    services.event_confirm(
+        event=make.event("other", exclusive=True), venue=expo, start=D(2026, 9, 20)
+    )
+    event = services.event_confirm(event=make.event(), venue=expo)
+    with pytest.raises(services.BookingClash) as refused:
+        services.event_confirm(event=event, start=D(2026, 9, 22))
+    assert "expo is booked by other" in refused.value.message_dict["start"][0]
+
+
+def test_a_venue_alone_is_checked_for_size_features_and_allowed_venues():
+    small = make.venue("small", capacity=100, area_m2=100, features=[])
+    event = make.event(required_features=["plenary_hall"], allowed_venues=[make.venue()])
+    with pytest.raises(ValidationError) as refused:
+        services.event_confirm(event=event, venue=small)
+    message = " ".join(refused.value.message_dict["pinned_venue"])
+    assert "holds 100 people" in message and "plenary_hall" in message
+    assert "allowed venues" in message
 
 
 # --- the exchange format ---------------------------------------------------------------------
