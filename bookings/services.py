@@ -28,6 +28,7 @@ from django.utils import timezone
 
 from bookings.availability import AvailabilityRequest, availability_search
 from bookings.models import VenueHold
+from events import validation
 from events.models import Event
 from events.services import event_confirm
 from scheduler.days import shift
@@ -108,17 +109,20 @@ def hold_place(
 ) -> VenueHold:
     """A new option hold of ``event`` on ``venue`` from ``start``, ranked behind earlier ones.
 
-    Refused when the event is confirmed or cancelled, when it already holds
-    the venue, when the expiry has passed, or when the venue cannot take the
-    event from ``start`` at all (closures, blackouts, the published plan,
-    contracts, hotel rooms: the availability search says why).
+    Refused when the event is cancelled or confirmed (unless its contract
+    leaves the days or the venue open and the hold keeps what it fixes), when
+    it already holds the venue, when the expiry has passed, or when the venue
+    cannot take the event from ``start`` at all (closures, blackouts, the
+    published plan, contracts, hotel rooms: the availability search says why).
     """
     _lock_venues([venue.pk])
     event = Event.objects.select_for_update().get(pk=event.pk)
     today = timezone.localdate()
     _expire_venue(venue.pk, today)
-    if event.status not in OPEN_EVENT:
+    if event.status not in OPEN_EVENT and not validation.is_partial_contract(event):
         raise ValidationError({"event": [f"A {event.status} event cannot hold a venue."]})
+    # Options on a partial contract only complete it (the signed venue or day kept).
+    validation.raise_errors(validation.contract_errors(event, venue=venue, start=start))
     if expires_on < today:
         raise ValidationError({"expires_on": ["The expiry date has already passed."]})
     if VenueHold.objects.filter(event=event, venue=venue, status=Status.ACTIVE).exists():
@@ -173,7 +177,8 @@ def hold_confirm(*, hold: VenueHold) -> VenueHold:
     """Book the venue for the hold's event: the event is confirmed there, rivals lose out.
 
     Only the 1st option may be confirmed. The event is contracted through
-    ``events.services.event_confirm`` (so the solver pins it); other active
+    ``events.services.event_confirm`` (so the solver pins it; a contract that
+    fixed the venue or the day alone is completed by the hold's); other active
     holds on overlapping days of the venue are superseded and their owners
     told; the event's holds on other venues are released, moving their
     queues up.

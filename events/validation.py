@@ -353,6 +353,13 @@ def contract_errors(event: Event, *, venue: Venue | None, start: dt.date | None)
     return errors
 
 
+def is_partial_contract(event: Event) -> bool:
+    """Whether the event is confirmed with one half of its contract still open."""
+    return (
+        event.status == event.Status.CONFIRMED and is_pinned(event) and not is_fully_pinned(event)
+    )
+
+
 def is_pinned(event: Event) -> bool:
     """Whether a contract fixes the event's venue, its first day, or both."""
     return event.pinned_venue_id is not None or event.pinned_start is not None

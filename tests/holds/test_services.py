@@ -12,7 +12,7 @@ from bookings import services
 from bookings.models import VenueHold
 from events.exchange import catalogue_export
 from events.models import Event
-from events.services import event_cancel
+from events.services import event_cancel, event_confirm
 from tests.holds import factories as f
 
 D = f.D
@@ -164,3 +164,45 @@ def test_the_first_option_is_the_solvers_previous_placement_until_one_is_publish
     events = {e.id: e for e in catalogue_export(start=D(2026, 1, 1), end=D(2026, 12, 31)).events}
     assert (events["a"].previous.venue, events["a"].previous.start) == ("expo", D(2026, 9, 20))
     assert events["b"].previous is None  # a 2nd option is no preference yet
+
+
+def test_a_contract_of_the_venue_alone_holds_days_there_and_the_hold_completes_it(expo):
+    wmc = event_confirm(event=f.event("wmc"), venue=expo)
+    first = f.hold(wmc, expo, D(2026, 9, 20))
+    assert first.rank == 1
+    services.hold_confirm(hold=first)
+    wmc.refresh_from_db()
+    assert (wmc.status, wmc.pinned_venue_id, wmc.pinned_start) == (
+        Event.Status.CONFIRMED,
+        "expo",
+        D(2026, 9, 20),
+    )
+    assert wmc.history.first().history_change_reason == "contract completed: expo from 2026-09-20"
+    assert VenueHold.objects.get(pk=first.pk).status == Status.CONFIRMED
+
+
+@pytest.mark.parametrize(
+    ("contract", "hold", "field", "words"),
+    [
+        ({"venue": "expo"}, ("hall", D(2026, 9, 20)), "venue", "The contract fixes expo"),
+        ({"start": D(2026, 9, 20)}, ("hall", D(2026, 9, 21)), "start", "fixes 2026-09-20"),
+        ({"venue": "expo", "start": D(2026, 9, 20)}, ("expo", D(2026, 9, 20)), "event", ""),
+    ],
+)
+def test_a_hold_keeps_what_the_contract_fixes_and_a_full_contract_holds_nothing(
+    expo, contract, hold, field, words
+):
+    venues = {"expo": expo, "hall": f.venue("hall")}
+    wmc = f.event("wmc")
+    event_confirm(event=wmc, **{k: venues.get(v, v) for k, v in contract.items()})
+    with pytest.raises(ValidationError) as refused:
+        f.hold(wmc, venues[hold[0]], hold[1])
+    assert words in refused.value.message_dict[field][0]
+    assert not VenueHold.objects.exists()
+
+
+def test_a_contract_of_the_days_alone_holds_a_venue_on_those_days(expo):
+    wmc = event_confirm(event=f.event("wmc"), start=D(2026, 9, 20))
+    services.hold_confirm(hold=f.hold(wmc, expo, D(2026, 9, 20)))
+    wmc.refresh_from_db()
+    assert (wmc.pinned_venue_id, wmc.pinned_start) == ("expo", D(2026, 9, 20))
