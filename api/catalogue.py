@@ -395,7 +395,10 @@ class EventViewSet(ServiceViewSet):
     @extend_schema(request=EventPlacementSerializer, responses=EventSerializer)
     @action(detail=True, methods=["post"])
     def place(self, request: Request, pk: str) -> Response:
-        """Record the published plan's venue and first day (requested or placed -> placed)."""
+        """Record the published plan's venue and first day (requested or placed -> placed).
+
+        A confirmed event stays confirmed, its contract as signed.
+        """
         return self._move(request, services.event_place, EventPlacementSerializer)
 
     @extend_schema(request=None, responses=EventSerializer)

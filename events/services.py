@@ -7,6 +7,7 @@ or only the first day, and be completed later) and ``cancelled`` when it will
 not happen. Only the functions here move it along:
 
     requested --place--> placed --place--> placed
+    confirmed --place--> confirmed (the published placement recorded beside the contract)
     requested|placed --confirm--> confirmed
     confirmed (venue or first day open) --confirm--> confirmed (both fixed)
     requested|placed|confirmed --cancel--> cancelled
@@ -89,11 +90,15 @@ def _locked(event: Event, allowed: set[str], verb: str) -> Event:
 
 @transaction.atomic
 def event_place(*, event: Event, venue: Venue, start: dt.date) -> Event:
-    """Record where the published plan puts the event (the format's ``previous``)."""
-    event = _locked(event, {Status.REQUESTED, Status.PLACED}, "placed")
-    return event_update(
-        event=event, status=Status.PLACED, previous_venue=venue, previous_start=start
-    )
+    """Record where the published plan puts the event (the format's ``previous``).
+
+    A confirmed event stays confirmed, its contract as signed: where a
+    partial contract's open half was published is what the solver then
+    pays ``change_penalty`` to move, as for any other event.
+    """
+    event = _locked(event, {Status.REQUESTED, Status.PLACED, Status.CONFIRMED}, "placed")
+    status = Status.CONFIRMED if event.status == Status.CONFIRMED else Status.PLACED
+    return event_update(event=event, status=status, previous_venue=venue, previous_start=start)
 
 
 class BookingClash(ValidationError):

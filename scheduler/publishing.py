@@ -347,10 +347,11 @@ def _publish(*, plan: Plan, comment: str, user: AbstractBaseUser | None) -> Sche
         changelog={"previous_version": latest.number if latest else None, **changelog},
     )
     PublishedEvent.objects.bulk_create(PublishedEvent(version=version, **row) for row in rows)
-    # The published placement becomes each open event's "previous" one, which the
-    # solver is then penalised for moving; contracted and cancelled events keep theirs.
+    # The published placement becomes each event's "previous" one, which the solver is
+    # then penalised for moving: what a partial contract leaves open included (a
+    # confirmed event keeps its status and contract). Cancelled events keep theirs.
     for placement in placements:
-        if placement.event.status in (Event.Status.REQUESTED, Event.Status.PLACED):
+        if placement.event.status != Event.Status.CANCELLED:
             event_place(event=placement.event, venue=placement.venue, start=placement.start)
     return version
 

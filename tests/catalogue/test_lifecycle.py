@@ -36,7 +36,6 @@ def test_place_then_confirm_then_cancel():
 @pytest.mark.parametrize(
     ("status", "transition"),
     [
-        ("confirmed", "place"),
         ("confirmed", "confirm"),
         ("cancelled", "place"),
         ("cancelled", "confirm"),
@@ -57,6 +56,15 @@ def test_illegal_transitions_are_refused(status, transition):
     assert "status" in refused.value.message_dict
     event.refresh_from_db()
     assert event.status == status
+
+
+def test_placing_a_confirmed_event_records_where_it_was_published_and_keeps_the_contract():
+    expo = make.venue()
+    event = services.event_confirm(event=make.event(), venue=expo)
+    event = services.event_place(event=event, venue=expo, start=D(2026, 9, 10))
+    event.refresh_from_db()
+    assert (event.status, event.pinned_venue_id, event.pinned_start) == ("confirmed", "expo", None)
+    assert (event.previous_venue_id, event.previous_start) == ("expo", D(2026, 9, 10))
 
 
 def test_confirm_refuses_a_venue_that_cannot_host():

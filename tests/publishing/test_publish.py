@@ -6,9 +6,13 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from events import services
+from events.exchange import catalogue_export
 from events.models import Event
 from scheduler.models import PublishedEvent, ScheduleVersion, SolveRun
+from scheduler.problem import Placement, Problem
 from scheduler.publishing import CANCELLED_RETENTION, PublishError, plan_publish
+from scheduler.solve import solve
 from tests.publishing import factories as f
 
 D = f.D
@@ -63,6 +67,35 @@ def test_publishing_places_the_plans_open_events(city):
     )
     run = Event.objects.get(pk="run")
     assert (run.status, run.previous_venue_id) == ("cancelled", None)
+
+
+def placed_at(problem: Problem) -> dict[str, tuple[str, dt.date]]:
+    """Venue and first day of each event the solver places in ``problem``."""
+    solution = solve(problem, time_limit_s=10, workers=1)
+    return {a.event: (a.venue, a.start) for a in solution.assignments}
+
+
+def test_publishing_records_where_a_partial_contract_was_placed_and_a_solve_keeps_it(city):
+    """The fair is signed for the Expo, days to be set; the plan put it on 26 April.
+
+    It prefers 20 April and takes it before anything is published; once 26
+    April is published, moving costs change_penalty (50), more than 6 days
+    off its preference (6), so the next solve keeps it.
+    """
+    fair = Event.objects.get(pk="fair")
+    services.event_update(event=fair, preferred_start=D(2026, 4, 20))
+    services.event_confirm(event=fair, venue=city["expo"])
+    horizon = {"start": D(2026, 1, 1), "end": D(2026, 12, 31)}
+    assert placed_at(catalogue_export(**horizon))["fair"] == ("expo", D(2026, 4, 20))
+
+    plan_publish(plan=city["plan"], comment="")
+    fair.refresh_from_db()
+    assert (fair.status, fair.pinned_venue_id, fair.pinned_start) == ("confirmed", "expo", None)
+    assert (fair.previous_venue_id, fair.previous_start) == ("expo", D(2026, 4, 26))
+    problem = catalogue_export(**horizon)
+    exported = problem.event("fair")
+    assert (exported.pinned_venue, exported.previous) == ("expo", Placement("expo", D(2026, 4, 26)))
+    assert placed_at(problem)["fair"] == ("expo", D(2026, 4, 26))
 
 
 def test_publishing_the_same_plan_again_returns_its_version(city):
