@@ -64,6 +64,10 @@ class _Tally:
             return
         self.figures[index] = (objective, bound)
         self.found[index] = found
+        self.send_totals()
+
+    def send_totals(self) -> None:
+        """The sums over the parts: a plan exists for each part, so for the whole."""
         objectives = [o for o, _ in self.figures]
         bounds = [b for _, b in self.figures]
         total = None if None in objectives else sum(objectives)
@@ -98,6 +102,7 @@ def solve(
     options = event_options(problem)
     parts = [Part(sub, options) for sub in split(problem, options)]
     tally = _Tally(parts, on_progress, started)
+    tally.send_totals()  # the warm starts, before the first search
     solutions = []
     for index, part in enumerate(parts):
         share = part.size / max(1, sum(p.size for p in parts[index:]))
