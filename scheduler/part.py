@@ -18,9 +18,9 @@ from scheduler import diagnosis
 from scheduler.candidates import EventOptions, nights_count
 from scheduler.checker import check
 from scheduler.model import SCALE, PlanModel, build_model, optimistic_objective
-from scheduler.pricing import plan_objective, target_results
+from scheduler.pricing import plan_objective, priced_solution, target_results
 from scheduler.problem import Assignment, Problem, RoomBlock, Solution, Unplaced
-from scheduler.search import make_solver, relative_gap
+from scheduler.search import make_solver
 
 # Time kept back from the main search for a diagnosis that may follow:
 # this share of the limit, at most DIAGNOSIS_RESERVE_MAX_S seconds.
@@ -187,23 +187,14 @@ def _solution(
         for e in problem.events
         if e.id not in placed
     )
-    targets = target_results(problem, assignments)
-    objective = plan_objective(problem, assignments, targets) if has_plan else None
     bound = search.solver.best_objective_bound / SCALE if search.found else None
-    if status == "OPTIMAL":
-        # Proven optimal: the bound is the objective; the scaled bound would
-        # differ from the exact objective by rounding alone.
-        bound = objective
-    return Solution(
+    return priced_solution(
+        problem,
         status=status,
-        problem=problem.name,
-        objective=objective,
-        best_bound=bound,
-        gap=relative_gap(objective, bound),
         assignments=assignments,
         unplaced=unplaced,
-        targets=targets,
-        targets_met=all(t.met for t in targets),
+        priced=has_plan,
+        bound=bound,
     )
 
 

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from scheduler.days import year_spans
 from scheduler.geo import haversine_km
-from scheduler.problem import Problem, TargetResult
+from scheduler.problem import Assignment, Problem, Solution, TargetResult, Unplaced
+from scheduler.search import relative_gap
 
 
 def target_results(problem: Problem, assignments) -> tuple[TargetResult, ...]:
@@ -62,3 +63,37 @@ def plan_objective(problem: Problem, assignments, targets) -> float:
     for target in targets:
         total -= weights.target_shortfall * max(0, target.min_count - target.achieved)
     return total
+
+
+def priced_solution(
+    problem: Problem,
+    *,
+    status: str,
+    assignments: tuple[Assignment, ...],
+    unplaced: tuple[Unplaced, ...],
+    priced: bool,
+    bound: float | None,
+    diagnosis: tuple[str, ...] = (),
+) -> Solution:
+    """A solution with its targets, objective and gap worked out from the plan.
+
+    ``priced``: whether the plan is one to price (not an empty answer). A
+    proven optimum reports its objective as the bound: the solver's scaled
+    bound differs from the exact objective by rounding alone.
+    """
+    targets = target_results(problem, assignments)
+    objective = plan_objective(problem, assignments, targets) if priced else None
+    if status == "OPTIMAL":
+        bound = objective
+    return Solution(
+        status=status,
+        problem=problem.name,
+        objective=objective,
+        best_bound=bound,
+        gap=relative_gap(objective, bound),
+        assignments=assignments,
+        unplaced=unplaced,
+        targets=targets,
+        targets_met=all(t.met for t in targets),
+        diagnosis=diagnosis,
+    )

@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from scheduler.candidates import event_options
 from scheduler.components import split
 from scheduler.part import Part
-from scheduler.pricing import plan_objective, target_results
+from scheduler.pricing import priced_solution
 from scheduler.problem import Problem, Solution
 from scheduler.search import relative_gap
 
@@ -128,29 +128,18 @@ def _merge(problem: Problem, solutions: list[Solution], started: float) -> Solut
     unplaced = tuple(
         sorted((u for s in solutions for u in s.unplaced), key=lambda u: order[u.event])
     )
-    targets = target_results(problem, assignments)
-    status = max((s.status for s in solutions), key=STATUS_RANK.index)
-    objective = bound = None
-    if all(s.objective is not None for s in solutions):
-        objective = plan_objective(problem, assignments, targets)
-    if all(s.best_bound is not None for s in solutions):
-        bound = objective if status == "OPTIMAL" else sum(s.best_bound for s in solutions)
+    bounds = [s.best_bound for s in solutions]
     notes = [note for s in solutions for note in s.diagnosis]
-    return _with_wall_time(
-        Solution(
-            status=status,
-            problem=problem.name,
-            objective=objective,
-            best_bound=bound,
-            gap=relative_gap(objective, bound),
-            assignments=assignments,
-            unplaced=unplaced,
-            targets=targets,
-            targets_met=all(t.met for t in targets),
-            diagnosis=tuple(dict.fromkeys(notes)),
-        ),
-        started,
+    merged = priced_solution(
+        problem,
+        status=max((s.status for s in solutions), key=STATUS_RANK.index),
+        assignments=assignments,
+        unplaced=unplaced,
+        priced=all(s.objective is not None for s in solutions),
+        bound=None if None in bounds else sum(bounds),
+        diagnosis=tuple(dict.fromkeys(notes)),
     )
+    return _with_wall_time(merged, started)
 
 
 def _with_wall_time(solution: Solution, started: float) -> Solution:
