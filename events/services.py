@@ -234,10 +234,14 @@ def _contract_reason(event: Event, *, completing: bool) -> str:
 
 
 @transaction.atomic
-def event_cancel(*, event: Event) -> Event:
-    """Call the event off; a confirmed event keeps its contract on record."""
+def event_cancel(*, event: Event, reason: str | None = None) -> Event:
+    """Call the event off; a confirmed event keeps its contract on record.
+
+    ``reason`` goes into the event's history (who cancelled is recorded anyway).
+    """
     event = _locked(event, {Status.REQUESTED, Status.PLACED, Status.CONFIRMED}, "cancelled")
     event.status = Status.CANCELLED
+    event._change_reason = reason
     event.save(update_fields=["status"])
     return event
 

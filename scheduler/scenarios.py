@@ -287,7 +287,7 @@ def scenario_publish(
         raise PublishError([str(issue) for issue in error.issues]) from error
     withdrawn = CatalogueEvent.objects.filter(pk__in=scenario.withdrawn)
     for event in withdrawn.exclude(status=CatalogueEvent.Status.CANCELLED):
-        event_cancel(event=event)
+        event_cancel(event=event, reason=f"withdrawn in scenario {scenario.name!r}")
     plan = plan_create_from_solution(run=run, solution=read_solution(run.solution))
     return plan_publish(plan=plan, comment=comment or scenario.name, user=user)
 

@@ -91,6 +91,8 @@ def test_publishing_cancels_the_withdrawn_event(
     assert [e["event"] for e in version.changelog["cancelled"]] == ["run"]
     assert version.changelog["moved"] == version.changelog["added"] == []
     assert Event.objects.get(pk="run").status == Event.Status.CANCELLED
+    cancelled = Event.objects.get(pk="run").history.first()
+    assert cancelled.history_change_reason == f"withdrawn in scenario {scenario.name!r}"
     assert version.events.get(event_code="run").is_cancelled
     sports_feed = feeds(client)[1].decode()
     (marathon,) = [e for e in sports_feed.split("BEGIN:VEVENT") if "马拉松" in e]
