@@ -165,11 +165,17 @@ def scenario_create(
     )
 
 
-def _refuse_while_solving(scenario: Scenario) -> None:
-    """A ``ScenarioError`` while a solve of the scenario is queued or running."""
+def _refuse_changes(scenario: Scenario) -> None:
+    """A ``ScenarioError`` while a solve of the scenario runs, and once it is published.
+
+    A published scenario keeps the solve it was published from: solving or
+    changing it again would lose which version it became.
+    """
     run = scenario.solve_run
     if run is not None and not run.is_finished:
         raise ScenarioError("This scenario is being solved already; wait for that run.")
+    if run is not None and hasattr(run, "plan"):
+        raise ScenarioError("This scenario is published; start a new one to try more changes.")
 
 
 def _withdrawal_errors(*, scenario: Scenario, event: str) -> list[str]:
@@ -203,9 +209,7 @@ def scenario_withdraw(*, scenario: Scenario, event: str) -> Scenario:
     """
     with transaction.atomic():
         scenario = Scenario.objects.select_for_update().get(pk=scenario.pk)
-        _refuse_while_solving(scenario)
-        if scenario.solve_run is not None and hasattr(scenario.solve_run, "plan"):
-            raise ScenarioError("This scenario is published; start a new one to try more changes.")
+        _refuse_changes(scenario)
         errors = _withdrawal_errors(scenario=scenario, event=event)
         if errors:
             raise ScenarioError({"event": errors})
@@ -230,7 +234,7 @@ def scenario_solve(
     """
     with transaction.atomic():
         scenario = Scenario.objects.select_for_update().get(pk=scenario.pk)
-        _refuse_while_solving(scenario)
+        _refuse_changes(scenario)
         scenario.base_version = latest_version()
         problem = scenario_problem(scenario=scenario)
         run = solve_run_create(

@@ -213,6 +213,10 @@ def test_api_publish(client, published, planner, django_capture_on_commit_callba
     assert response.status_code == 201, response.content
     assert response.json()["number"] == 2
     assert client.get("/api/v1/schedule-versions/2/").json()["comment"] == "Swap"
+    again = client.post(url + "solve/", {}, content_type="application/json")
+    assert again.status_code == 400  # a published scenario keeps the solve it became
+    assert "published" in again.json()["errors"][0]["message"]
+    assert client.get(url).json()["solve_run"]["id"] == run_id
 
 
 def test_publish_refuses_a_stale_scenario(published, planner, django_capture_on_commit_callbacks):
