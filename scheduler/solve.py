@@ -62,6 +62,10 @@ class _Tally:
     def update(self, index: int, objective: float | None, bound: float | None, found: int) -> None:
         if self.on_progress is None:
             return
+        # Both bounds hold; CP-SAT's first ones are looser than the optimistic one.
+        known = self.figures[index][1]
+        if known is not None and bound is not None:
+            bound = min(bound, known)
         self.figures[index] = (objective, bound)
         self.found[index] = found
         self.send_totals()
