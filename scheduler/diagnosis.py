@@ -124,7 +124,8 @@ class _Oracle:
 class MustConflict:
     """Pins and mandatory events that cannot all be placed: messages, and one reason per event.
 
-    ``proven`` is false when the time ran out before every conflict was isolated.
+    ``proven``: at least one conflict is proven, so the musts cannot all hold
+    (INFEASIBLE), even when the time ran out before every one was isolated.
     """
 
     messages: list[str]
@@ -154,9 +155,7 @@ def explain_must_conflicts(
     reasons: dict[str, str] = {}
     while remaining:
         core = oracle.minimal_conflict([("must", e) for e in remaining])
-        if core is None:
-            return MustConflict(messages, reasons, proven=False)
-        if not core:
+        if not core:  # none left, or the time ran out before the next one was isolated
             break
         events = [problem.event(e) for _, e in core]
         message = _must_conflict_message(problem, oracle, events, core)

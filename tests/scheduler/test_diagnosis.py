@@ -102,3 +102,26 @@ def test_a_pinned_venue_outside_the_allowed_venues_is_named():
     assert solution.status == "INFEASIBLE"
     assert "its pinned venue hall is not one of its allowed venues" in solution.diagnosis[0]
     assert solution.assignments == ()
+
+
+def test_one_proven_clash_proves_the_musts_infeasible_when_time_runs_out(monkeypatch):
+    from scheduler import diagnosis
+    from scheduler.candidates import event_options
+
+    clashes = [
+        event(name, exclusive=True, duration_days=2, pinned=Placement(hall, day("2026-01-10")))
+        for name, hall in (("y", "hall"), ("z", "hall"), ("p", "annex"), ("q", "annex"))
+    ]
+    city = problem(*clashes, venues=[venue("hall"), venue("annex")])
+    real, calls = diagnosis._Oracle.minimal_conflict, []
+
+    def out_of_time_after_one(oracle, names):
+        calls.append(names)
+        return real(oracle, names) if len(calls) == 1 else None
+
+    monkeypatch.setattr(diagnosis._Oracle, "minimal_conflict", out_of_time_after_one)
+    found = diagnosis.explain_must_conflicts(
+        city, event_options(city), {"y", "z", "p", "q"}, deadline=10**9
+    )
+    assert found.proven
+    assert len(found.messages) == 1 and "collides with pinned event" in found.messages[0]
