@@ -27,6 +27,9 @@ from scheduler.search import make_solver
 DIAGNOSIS_RESERVE_SHARE = 0.2
 DIAGNOSIS_RESERVE_MAX_S = 5.0
 
+# Share of a part's time for placing its events without hotel capacity first (see Part).
+UNCAPPED_SHARE = 0.25
+
 # Called with (objective, bound, solutions found) on each improving solution.
 PartProgress = Callable[[float, float, int], None]
 
@@ -64,10 +67,16 @@ def _search(
 
 
 class Part:
-    """One part of a problem, its model built, ready to be searched.
+    """One part of a problem, searched in two steps.
 
-    The model (and its greedy warm start) is built up front, so that a part
-    not searched yet can already show a plan and a bound in the progress.
+    Hotel capacity makes the model slow to re-solve: on the large benchmark
+    (150 hotels, ~65 room variables an event) each large neighbourhood takes
+    about a second and hardly improves the warm start. So the part is first
+    searched without it (``uncapped``, built up front, which also gives the
+    progress its first figures) for up to UNCAPPED_SHARE of its time; the
+    full model's greedy warm start then tries those placements first and
+    books the rooms, and the full model is searched from there. The
+    relaxation's bound holds for the full model too.
     """
 
     def __init__(self, problem: Problem, options: dict[str, EventOptions]) -> None:
@@ -76,31 +85,39 @@ class Part:
         musts = {e.id for e in problem.events if e.pinned is not None or e.is_mandatory}
         self.impossible = {e for e in musts if not options[e].placeable}
         self.required = musts - self.impossible
-        self.plan = build_model(problem, options, required=self.required)
+        self.uncapped = build_model(
+            problem, options, required=self.required, relax=("hotel_capacity",)
+        )
 
     @property
     def size(self) -> int:
         """What the part weighs when the time limit is shared out: its placeable events."""
-        return len(self.plan.events)
+        return len(self.uncapped.events)
 
     def first_plan(self) -> tuple[float, float]:
         """The objective of the warm start and an upper bound, before any search."""
-        assignments = _warm_start_assignments(self.plan)
+        assignments = _warm_start_assignments(self.uncapped)
         objective = plan_objective(
             self.problem, assignments, target_results(self.problem, assignments)
         )
-        return objective, max(objective, optimistic_objective(self.plan))
+        return objective, max(objective, optimistic_objective(self.uncapped))
 
     def search(
         self, deadline: float, *, workers: int, seed: int, on_progress: PartProgress
     ) -> tuple[Solution, int]:
         """The best plan of this part by ``deadline``, and how many solutions CP-SAT found."""
+        plan, bound = self.uncapped, None
+        if plan.rooms:  # without rooms there is no hotel capacity: uncapped is the model
+            suggested, bound = self._uncapped_search(deadline, workers, seed)
+            plan = build_model(
+                self.problem, self.options, required=self.required, suggested=suggested
+            )
         reserve = 0.0
-        if not self._warm_start_holds():
+        if not _warm_start_holds(self.problem, plan, self.required):
             left = deadline - time.monotonic()
             reserve = min(DIAGNOSIS_RESERVE_SHARE * left, DIAGNOSIS_RESERVE_MAX_S)
-        search = _search(self.plan, deadline - reserve, workers, seed, on_progress)
-        solution = _solution(self.problem, self.options, search)
+        search = _search(plan, deadline - reserve, workers, seed, on_progress)
+        solution = _solution(self.problem, self.options, search, bound)
         solution = _diagnose(
             self.problem,
             self.options,
@@ -113,16 +130,32 @@ class Part:
         )
         return solution, search.found
 
-    def _warm_start_holds(self) -> bool:
-        """Whether the warm start places every must and meets every target.
+    def _uncapped_search(
+        self, deadline: float, workers: int, seed: int
+    ) -> tuple[dict[str, tuple[str, int]], float | None]:
+        """Where events go without hotel capacity, and the bound that search proves."""
+        until = time.monotonic() + UNCAPPED_SHARE * (deadline - time.monotonic())
+        search = _search(self.uncapped, until, workers, seed, lambda *_: None)
+        if search.status not in ("OPTIMAL", "FEASIBLE"):
+            return {}, None
+        placements = {
+            event.id: _placement(search, event.id)
+            for event in self.uncapped.events
+            if search.solver.boolean_value(self.uncapped.placed[event.id])
+        }
+        return placements, search.solver.best_objective_bound / SCALE
 
-        The search starts from it, so a diagnosis will most likely not be
-        needed and no time is kept back for one (it still gets a second).
-        """
-        if not self.required <= self.plan.warm_start.keys():
-            return False
-        assignments = _warm_start_assignments(self.plan)
-        return all(t.met for t in target_results(self.problem, assignments))
+
+def _warm_start_holds(problem: Problem, plan: PlanModel, required: set[str]) -> bool:
+    """Whether the warm start places every must and meets every target.
+
+    The search starts from it, so a diagnosis will most likely not be
+    needed and no time is kept back for one (it still gets a second).
+    """
+    if not required <= plan.warm_start.keys():
+        return False
+    assignments = _warm_start_assignments(plan)
+    return all(t.met for t in target_results(problem, assignments))
 
 
 def _diagnose(
@@ -170,7 +203,9 @@ def _solution(
     problem: Problem,
     options: dict[str, EventOptions],
     search: _Search,
+    relaxed_bound: float | None = None,
 ) -> Solution:
+    """The plan CP-SAT found, priced; the bound is the tighter of search's and relaxation's."""
     status = search.status
     if status in ("OPTIMAL", "FEASIBLE"):
         assignments = _assignments(problem, search)
@@ -188,6 +223,8 @@ def _solution(
         if e.id not in placed
     )
     bound = search.solver.best_objective_bound / SCALE if search.found else None
+    if bound is not None and relaxed_bound is not None:
+        bound = min(bound, relaxed_bound)
     return priced_solution(
         problem,
         status=status,
@@ -213,13 +250,17 @@ def _assignments(problem: Problem, search: _Search) -> tuple[Assignment, ...]:
     for event in plan.events:
         if not solver.boolean_value(plan.placed[event.id]):
             continue
-        venue_id = next(
-            v for (e, v), p in plan.present.items() if e == event.id and solver.value(p)
-        )
+        venue_id, start = _placement(search, event.id)
         rooms = {h: solver.value(r) for (e, h), r in plan.rooms.items() if e == event.id}
-        start = solver.value(plan.start[event.id])
         assignments.append(_assignment(plan, event.id, venue_id, start, rooms))
     return tuple(assignments)
+
+
+def _placement(search: _Search, event_id: str) -> tuple[str, int]:
+    """The venue and first day (day number) of a placed event in CP-SAT's plan."""
+    solver, plan = search.solver, search.plan
+    venue_id = next(v for (e, v), p in plan.present.items() if e == event_id and solver.value(p))
+    return venue_id, solver.value(plan.start[event_id])
 
 
 def _keeps_hard_rules(problem: Problem, plan: PlanModel) -> bool:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 
 from scheduler.candidates import EventOptions
 from scheduler.model.hotels import add_hotel_capacity, add_room_blocks
@@ -26,6 +26,7 @@ def build_model(
     required: Collection[str] = (),
     explain: bool = False,
     relax: Collection[str] = (),
+    suggested: Mapping[str, tuple[str, int]] | None = None,
 ) -> PlanModel:
     """The CP-SAT model of ``problem``.
 
@@ -34,8 +35,9 @@ def build_model(
     ``explain`` the model has no objective; ``required`` events and targets
     become assumption literals (``plan.must``, ``plan.target_met``) for a
     conflict search. ``relax`` names rule families from RELAXABLE to leave out.
+    ``suggested`` (venue, first day) per event are what the warm start tries first.
     """
-    plan = PlanModel(problem, options)
+    plan = PlanModel(problem, options, suggested=dict(suggested or {}))
     terms = add_placement(plan)
     required = set(required)
     if explain:

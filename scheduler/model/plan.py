@@ -53,6 +53,8 @@ class PlanModel:
     target_met: dict[int, cp_model.IntVar] = field(default_factory=dict)
     # The greedy plan given as hint (event id -> warm_start.Choice); a fallback plan.
     warm_start: dict[str, object] = field(default_factory=dict)
+    # (venue, first day) the greedy tries first per event: a plan found without hotel capacity.
+    suggested: dict[str, tuple[str, int]] = field(default_factory=dict)
     # Objective part no decision changes (targets in years outside the horizon).
     constant: float = 0.0
 

@@ -87,7 +87,9 @@ def _tries(plan: PlanModel, event: Event, packed: bool) -> list[tuple[str, int]]
 
     When ``packed``, or with no day to aim at, the earliest days come first.
     Among equal days the venue with the nearest rooms wins, so the hint does
-    not send delegates across town when a closer venue is free.
+    not send delegates across town when a closer venue is free. The previous
+    placement comes before those, and a suggested one (``plan.suggested``)
+    before everything.
     """
     options = plan.options[event.id].starts
     previous = event.previous
@@ -106,6 +108,8 @@ def _tries(plan: PlanModel, event: Event, packed: bool) -> list[tuple[str, int]]
         day = plan.days.index(previous.start)
         if day in options.get(previous.venue, ()):
             ordered.insert(0, (previous.venue, day))
+    if event.id in plan.suggested:
+        ordered.insert(0, plan.suggested[event.id])
     return ordered
 
 
