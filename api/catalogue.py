@@ -357,6 +357,7 @@ class EventViewSet(ServiceViewSet):
     ]
     create_service = staticmethod(services.event_create)
     update_service = staticmethod(services.event_update)
+    delete_service = staticmethod(services.event_delete)
     instance_kwarg = "event"
 
     def get_queryset(self):

@@ -121,6 +121,7 @@ class EventAdmin(CategoryScopedAdmin, SimpleHistoryAdmin):  # "History": docs/pl
     readonly_fields = ["status", "pinned_venue", "pinned_start", "previous_venue", "previous_start"]
     actions = ["confirm_contract", "confirm_where_placed", "cancel"]
     action_form = EventActionForm
+
     fieldsets = [
         (None, {"fields": ["id", ("name_zh", "name_en"), "category", "international"]}),
         (
@@ -168,6 +169,12 @@ class EventAdmin(CategoryScopedAdmin, SimpleHistoryAdmin):  # "History": docs/pl
             {"fields": ["organiser", ("description_zh", "description_en")]},
         ),
     ]
+
+    def has_delete_permission(self, request, obj=None):
+        # A signed contract stays on record: a confirmed event is cancelled, not deleted
+        # (also refuses a bulk delete that includes one: Django checks each row).
+        confirmed = obj is not None and obj.status == Event.Status.CONFIRMED
+        return super().has_delete_permission(request, obj) and not confirmed
 
     def get_readonly_fields(self, request, obj=None):
         return [*self.readonly_fields, "id"] if obj else self.readonly_fields

@@ -234,6 +234,25 @@ def _contract_reason(event: Event, *, completing: bool) -> str:
 
 
 @transaction.atomic
+def event_delete(*, event: Event) -> None:
+    """Delete a request entered by mistake; a signed contract stays on record.
+
+    A confirmed event is cancelled, not deleted: its contract and history
+    are what the convention group answers to.
+    """
+    locked = Event.objects.select_for_update().get(pk=event.pk)
+    if locked.status == Status.CONFIRMED:
+        raise ValidationError(
+            {
+                "status": [
+                    "A confirmed event is cancelled, not deleted: its contract stays on record."
+                ]
+            }
+        )
+    locked.delete()
+
+
+@transaction.atomic
 def event_cancel(*, event: Event, reason: str | None = None) -> Event:
     """Call the event off; a confirmed event keeps its contract on record.
 

@@ -551,3 +551,13 @@ def test_an_edit_a_partial_pin_cannot_hold_is_400_naming_the_field(
     response = staff.patch("/api/v1/events/wmc/", change, format="json")
     assert response.status_code == 400
     assert words in " ".join(errors_by_field(response)[field])
+
+
+def test_a_confirmed_event_is_cancelled_not_deleted(staff):
+    event = make.event(id="signed")
+    services.event_confirm(event=event, venue=make.venue(), start=make.D(2026, 9, 20))
+    refused = staff.delete("/api/v1/events/signed/")
+    assert refused.status_code == 400
+    assert "cancelled, not deleted" in errors_by_field(refused)["status"][0]
+    assert Event.objects.filter(pk="signed", status="confirmed").exists()
+    assert staff.delete(f"/api/v1/events/{make.event(id='mistake').pk}/").status_code == 204

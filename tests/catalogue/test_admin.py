@@ -238,3 +238,17 @@ def test_the_admin_says_why_a_contract_is_refused(admin_client, contract, messag
     messages = shown(confirm_contract(admin_client, **contract))
     assert len(messages) == 1 and messages[0].startswith(message), messages
     assert Event.objects.get().status == "requested"
+
+
+def test_the_admin_keeps_confirmed_events_from_deletion(admin_client, catalogue):
+    url = admin_url(Event, "changelist")
+    admin_client.post(
+        url, {"action": "confirm_where_placed", "_selected_action": ["marathon-2026"]}
+    )
+    assert admin_client.get(admin_url(Event, "delete", "marathon-2026")).status_code == 403
+    both = {"action": "delete_selected", "post": "yes"}
+    refused = admin_client.post(url, both | {"_selected_action": ["marathon-2026", "forum-2026"]})
+    assert refused.status_code == 403
+    assert Event.objects.filter(pk__in=["marathon-2026", "forum-2026"]).count() == 2
+    admin_client.post(url, both | {"_selected_action": ["forum-2026"]})
+    assert not Event.objects.filter(pk="forum-2026").exists()

@@ -116,3 +116,13 @@ def test_a_venue_change_may_not_break_a_confirmed_event():
     assert "unavailable 2026-09-24..2026-09-30" in message
     expo.refresh_from_db()
     assert (expo.capacity, expo.unavailable.count(), expo.features.count()) == (30000, 0, 2)
+
+
+def test_a_request_entered_by_mistake_is_deleted_a_signed_contract_is_not():
+    expo, mistake, signed = make.venue(), make.event(id="mistake"), make.event(id="signed")
+    services.event_confirm(event=signed, venue=expo, start=D(2026, 9, 20))
+    services.event_delete(event=mistake)
+    with pytest.raises(ValidationError) as refused:
+        services.event_delete(event=signed)
+    assert "cancelled, not deleted" in refused.value.message_dict["status"][0]
+    assert list(Event.objects.values_list("pk", "status")) == [("signed", "confirmed")]
