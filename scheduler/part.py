@@ -1,9 +1,10 @@
 """Searches one part of a problem: model, CP-SAT, plan read-out and diagnosis.
 
 ``solve`` cuts a problem into parts no rule connects (``components``) and
-searches each ``Part`` with its own share of the time limit. When
-pinned or mandatory events cannot all be placed, the diagnosis names the
-conflict and the part is searched again without forcing those events in.
+searches each ``Part`` with its own share of the time limit. When pinned or
+mandatory events cannot all be placed, the plan is still the best one
+without them (``placement.add_musts`` prices them), and the diagnosis names
+the conflict.
 """
 
 from __future__ import annotations
