@@ -36,6 +36,14 @@ class ScheduleVersionSerializer(serializers.ModelSerializer):
         fields = ["number", "plan", "comment", "published_at", "published_by", "changelog"]
         read_only_fields = fields
 
+    def to_representation(self, instance: ScheduleVersion) -> dict:
+        """Who published is staff's business: the public reads null there (the list is public)."""
+        data = super().to_representation(instance)
+        request = self.context.get("request")
+        if request is None or not request.user.has_perm("scheduler.view_plan"):
+            data["published_by"] = None
+        return data
+
 
 class ScheduleVersionDetailSerializer(ScheduleVersionSerializer):
     events = PublishedEventSerializer(many=True, read_only=True)

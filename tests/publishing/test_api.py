@@ -2,6 +2,7 @@
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.test import Client
 
 from scheduler.models import ScheduleVersion
 from tests.publishing import factories as f
@@ -79,3 +80,12 @@ def test_admin_action_asks_for_a_comment_then_publishes_one_plan(client, plan):
     again = client.post("/admin/scheduler/plan/", chosen, follow=True)
     assert "This plan is already schedule version 1." in again.content.decode()
     assert ScheduleVersion.objects.count() == 1
+
+
+def test_who_published_is_for_staff_only(staff_client, plan):
+    staff_client.post(f"/api/v1/plans/{plan.pk}/publish/")
+    public = Client().get("/api/v1/schedule-versions/1/").json()
+    assert public["number"] == 1 and public["published_by"] is None
+    (listed,) = Client().get("/api/v1/schedule-versions/").json()["results"]
+    assert listed["published_by"] is None
+    assert staff_client.get("/api/v1/schedule-versions/1/").json()["published_by"] == "planner"
