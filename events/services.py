@@ -109,14 +109,6 @@ class BookingClash(ValidationError):
     """
 
 
-def occupancy(event: Event, start: dt.date) -> tuple[dt.date, dt.date]:
-    """The first move-in and last move-out day of ``event`` placed from ``start``."""
-    return (
-        start - dt.timedelta(days=event.setup_days),
-        start + dt.timedelta(days=event.duration_days - 1 + event.teardown_days),
-    )
-
-
 def clash_messages(*, event: Event, venue: Venue, start: dt.date) -> list[str]:
     """Why ``event`` cannot be contracted to ``venue`` from ``start`` beside the confirmed events.
 
@@ -125,7 +117,7 @@ def clash_messages(*, event: Event, venue: Venue, start: dt.date) -> list[str]:
     The caller holds the venue's row lock, so no other confirmation of this
     venue can slip in between this read and its write.
     """
-    first, last = occupancy(event, start)
+    first, last = validation.occupancy(event, start)
     # A contract that leaves the days open holds none yet: the solver places it.
     contracts = Event.objects.filter(
         status=Status.CONFIRMED, pinned_venue=venue, pinned_start__isnull=False
@@ -133,7 +125,7 @@ def clash_messages(*, event: Event, venue: Venue, start: dt.date) -> list[str]:
     others = {
         other: days
         for other in contracts
-        if (days := occupancy(other, other.pinned_start))[0] <= last and first <= days[1]
+        if (days := validation.occupancy(other, other.pinned_start))[0] <= last and first <= days[1]
     }
     mark = {True: " (exclusive)", False: ""}
     if messages := [

@@ -294,6 +294,36 @@ def _start_messages(
     return against_start
 
 
+def occupancy(event: Event, start: dt.date) -> tuple[dt.date, dt.date]:
+    """The first move-in and last move-out day of ``event`` placed from ``start``."""
+    return (
+        start - dt.timedelta(days=event.setup_days),
+        start + dt.timedelta(days=event.duration_days - 1 + event.teardown_days),
+    )
+
+
+def shared_area_errors(venue: Venue, contracts: Iterable[Event]) -> list[str]:
+    """The first day on which contracted events together take more floor than ``venue`` has.
+
+    Rule 3 over all contracts at once: each confirmation was checked against
+    the venue's area as it was then, and a smaller area must not slip past.
+    """
+    present: dict[dt.date, list[Event]] = {}
+    for event in contracts:
+        if event.pinned_start is None:
+            continue  # a contract of the venue alone holds no days yet
+        first, last = occupancy(event, event.pinned_start)
+        for offset in range((last - first).days + 1):
+            present.setdefault(first + dt.timedelta(days=offset), []).append(event)
+    for day in sorted(present):
+        events = present[day]
+        used = sum(e.area_m2 for e in events)
+        if len(events) > 1 and used > venue.area_m2:
+            names = ", ".join(e.pk for e in events)
+            return [f"On {day} the confirmed events {names} take {used} m2 together."]
+    return []
+
+
 def commitment_errors(
     venue: Venue,
     *,
@@ -308,10 +338,13 @@ def commitment_errors(
     if venue._state.adding:
         return {}  # nothing is pinned to a venue not yet saved
     closures = None if closures is None else list(closures)
-    messages = []
-    for event in venue.pinned_events.filter(status="confirmed").prefetch_related(
-        "required_features", "allowed_venues"
-    ):
+    contracts = list(
+        venue.pinned_events.filter(status="confirmed").prefetch_related(
+            "required_features", "allowed_venues"
+        )
+    )
+    messages = shared_area_errors(venue, contracts)
+    for event in contracts:
         errors = merge(
             placement_errors(event, venue, event.pinned_start, closures=closures),
             venue_fit_errors(

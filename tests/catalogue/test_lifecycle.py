@@ -99,6 +99,20 @@ def test_confirm_refuses_a_venue_outside_allowed_venues():
     assert "allowed venues" in refused.value.message_dict["pinned_venue"][0]
 
 
+def test_a_venue_may_not_shrink_below_what_its_contracts_take_together():
+    expo = make.venue()  # 100,000 m2
+    services.event_confirm(event=make.event(), venue=expo, start=D(2026, 9, 20))  # 60,000
+    fair = make.event(id="fair", area_m2=30000)
+    services.event_confirm(event=fair, venue=expo, start=D(2026, 9, 22))
+    with pytest.raises(ValidationError) as refused:
+        venue_services.venue_update(venue=expo, area_m2=80000)  # each alone would fit
+    assert "On 2026-09-20 the confirmed events" in " ".join(refused.value.messages)
+    assert "take 90000 m2 together" in " ".join(refused.value.messages)
+    expo.refresh_from_db()
+    assert expo.area_m2 == 100000
+    assert venue_services.venue_update(venue=expo, area_m2=90000).area_m2 == 90000
+
+
 def test_a_venue_change_may_not_break_a_confirmed_event():
     expo = make.venue()
     event = make.event(required_features=["plenary_hall"])
