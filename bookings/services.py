@@ -23,7 +23,7 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from bookings.availability import AvailabilityRequest, availability_search
@@ -216,22 +216,51 @@ def hold_confirm(*, hold: VenueHold) -> VenueHold:
     return hold
 
 
-def _expire_venue(venue_id: str, today: dt.date) -> int:
-    """End the venue's holds kept no later than yesterday or of cancelled events.
+def _moot() -> Q:
+    """Holds nothing can come of: their event is cancelled, or its contract rules them out.
 
-    The caller holds the venue's lock. A cancelled event's hold is released
-    here rather than by ``event_cancel``, so the catalogue needs no hook into
-    bookings and the queue still moves up at the next listing or cron run.
+    A contract of venue and days leaves no hold any use; one of the venue
+    alone, holds on other venues; one of the first day alone, holds on other
+    days. (Confirming through a hold ends the others at once; this catches
+    a contract signed directly, in the API or the admin.)
+    """
+    signed = Q(event__status=Event.Status.CONFIRMED)
+    venue_fixed, start_fixed = (
+        Q(event__pinned_venue__isnull=False),
+        Q(event__pinned_start__isnull=False),
+    )
+    ruled_out = (
+        (venue_fixed & start_fixed)
+        | (venue_fixed & ~Q(venue=F("event__pinned_venue")))
+        | (start_fixed & ~Q(start=F("event__pinned_start")))
+    )
+    return Q(event__status=Event.Status.CANCELLED) | (signed & ruled_out)
+
+
+def _expire_venue(venue_id: str, today: dt.date) -> int:
+    """End the venue's holds kept no later than yesterday, or moot (``_moot``).
+
+    The caller holds the venue's lock. Holds of cancelled or contracted
+    events end here rather than in ``event_cancel``/``event_confirm``, so the
+    catalogue needs no hook into bookings and the queue still moves up at
+    the next listing or cron run.
     """
     ended = list(
         VenueHold.objects.select_for_update(of=("self",))
         .filter(venue_id=venue_id, status=Status.ACTIVE)
-        .filter(Q(expires_on__lt=today) | Q(event__status=Event.Status.CANCELLED))
+        .filter(Q(expires_on__lt=today) | _moot())
         .select_related("event")
     )
+    moot = set(
+        VenueHold.objects.filter(pk__in=[h.pk for h in ended])
+        .filter(_moot())
+        .values_list("pk", flat=True)
+    )
     for hold in ended:
-        if hold.event.status == Event.Status.CANCELLED:
-            _end(hold, Status.RELEASED, "released: the event was cancelled")
+        if hold.pk in moot:
+            cancelled = hold.event.status == Event.Status.CANCELLED
+            why = "the event was cancelled" if cancelled else "the event's contract rules it out"
+            _end(hold, Status.RELEASED, f"released: {why}")
             continue
         _end(hold, Status.EXPIRED, f"expired after {hold.expires_on}")
         _notify(
@@ -254,7 +283,7 @@ def holds_expire(*, today: dt.date | None = None) -> int:
     today = today or timezone.localdate()
     venue_ids = (
         VenueHold.objects.filter(status=Status.ACTIVE)
-        .filter(Q(expires_on__lt=today) | Q(event__status=Event.Status.CANCELLED))
+        .filter(Q(expires_on__lt=today) | _moot())
         .values_list("venue_id", flat=True)
         .distinct()
     )

@@ -115,6 +115,25 @@ def test_a_cancelled_events_holds_end_and_the_queue_moves(expo):
     assert ranks() == {"b": 1}
 
 
+def test_a_contract_signed_directly_ends_the_holds_it_rules_out(expo):
+    hall = f.venue("hall")
+    a, b, c = queue("a", "b", "c")
+    f.hold(a, expo, D(2026, 9, 20))
+    f.hold(a, hall, D(2026, 9, 20))
+    f.hold(b, expo, D(2026, 9, 21))
+    f.hold(c, hall, D(2026, 10, 5))
+    # a signs for the Hall alone, in the catalogue (not through a hold); c signs outright.
+    event_confirm(event=a, venue=hall)
+    event_confirm(event=c, venue=hall, start=D(2026, 10, 5))
+    assert services.holds_expire() == 2
+    assert VenueHold.objects.get(event=a, venue=expo).status == Status.RELEASED
+    assert VenueHold.objects.get(event=a, venue=hall).status == Status.ACTIVE  # days still open
+    assert VenueHold.objects.get(event=c).status == Status.RELEASED
+    assert ranks() == {"b": 1}
+    released = VenueHold.objects.get(event=a, venue=expo).history.first()
+    assert released.history_change_reason == "released: the event's contract rules it out"
+
+
 def test_confirming_books_the_venue_and_lapses_the_rivals(expo, django_capture_on_commit_callbacks):
     hall = f.venue("hall")
     a, b, c = queue("a", "b", "c")
