@@ -121,9 +121,10 @@ class ScenarioViewSet(
     }
 
     def get_queryset(self):
-        return Scenario.objects.select_related("base_version", "owner", "solve_run").defer(
-            "solve_run__problem", "solve_run__solution"
-        )
+        scenarios = Scenario.objects.select_related("base_version", "owner", "solve_run")
+        if self.action == "retrieve":
+            return scenarios  # the differences read the run's problem and solution
+        return scenarios.defer("solve_run__problem", "solve_run__solution")
 
     def get_serializer_class(self):
         if self.action == "create":
@@ -134,10 +135,7 @@ class ScenarioViewSet(
 
     def retrieve(self, request: Request, *args, **kwargs) -> Response:
         solve_runs_fail_stale()
-        scenario = Scenario.objects.select_related("base_version", "owner", "solve_run").get(
-            pk=self.get_object().pk
-        )
-        return Response(ScenarioDetailSerializer(scenario, context={"request": request}).data)
+        return super().retrieve(request, *args, **kwargs)
 
     def create(self, request: Request, *args, **kwargs) -> Response:
         params = ScenarioCreateSerializer(data=request.data)
@@ -178,4 +176,5 @@ class ScenarioViewSet(
         version = scenario_publish(
             scenario=self.get_object(), comment=params.validated_data["comment"], user=request.user
         )
-        return Response(ScheduleVersionSerializer(version).data, status=status.HTTP_201_CREATED)
+        body = ScheduleVersionSerializer(version, context={"request": request}).data
+        return Response(body, status=status.HTTP_201_CREATED)

@@ -212,6 +212,7 @@ def test_api_publish(client, published, planner, django_capture_on_commit_callba
     response = client.post(url + "publish/", {"comment": "Swap"}, content_type="application/json")
     assert response.status_code == 201, response.content
     assert response.json()["number"] == 2
+    assert response.json()["published_by"] == planner.username  # staff see who published
     assert client.get("/api/v1/schedule-versions/2/").json()["comment"] == "Swap"
     again = client.post(url + "solve/", {}, content_type="application/json")
     assert again.status_code == 400  # a published scenario keeps the solve it became
