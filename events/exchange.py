@@ -419,6 +419,12 @@ def _event_spans(event: Event) -> list[fmt.DateRange]:
     return spans
 
 
+def event_in_range(event: Event, days: fmt.DateRange) -> bool:
+    """Whether an export over ``days`` holds ``event`` (when it is not cancelled):
+    its window, pinned or previous public days overlap them, or it has no window."""
+    return not event.window_start or any(span.overlaps(days) for span in _event_spans(event))
+
+
 def _rules_of(rules: PlanningRules) -> fmt.Rules | None:
     if rules._state.adding:
         return None
@@ -462,11 +468,7 @@ def catalogue_export(
         start or dt.date(min(first_year, end.year) if end else first_year, 1, 1),
         end or dt.date(max(last_year, start.year) if start else last_year, 12, 31),
     )
-    exported = [
-        event
-        for event in events
-        if not event.window_start or any(span.overlaps(horizon) for span in _event_spans(event))
-    ]
+    exported = [event for event in events if event_in_range(event, horizon)]
     first_options = {
         hold.event_id: fmt.Placement(venue=hold.venue_id, start=hold.start)
         for hold in hold_list_active().filter(rank=1)

@@ -27,7 +27,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from events.exchange import catalogue_export, catalogue_import
+from events.exchange import catalogue_export, catalogue_import, event_in_range
 from events.models import Event as CatalogueEvent
 from events.services import event_cancel
 from scheduler.format import ProblemFormatError, read_problem, read_solution, write_problem
@@ -187,13 +187,12 @@ def _withdrawal_errors(*, scenario: Scenario, event: str) -> list[str]:
     """
     if event in scenario.withdrawn:
         return [f"'{event}' is withdrawn in this scenario already."]
-    status = CatalogueEvent.objects.filter(pk=event).values_list("status", flat=True).first()
-    if status is None:
+    row = CatalogueEvent.objects.filter(pk=event).first()
+    if row is None:
         return [f"There is no event '{event}' in the catalogue."]
-    if status == CatalogueEvent.Status.CANCELLED:
+    if row.status == CatalogueEvent.Status.CANCELLED:
         return [f"'{event}' is cancelled in the catalogue already."]
-    in_range = catalogue_export(start=scenario.horizon_start, end=scenario.horizon_end).events
-    if all(e.id != event for e in in_range):
+    if not event_in_range(row, DateRange(scenario.horizon_start, scenario.horizon_end)):
         return [
             f"'{event}' is not in this scenario's range "
             f"{scenario.horizon_start} to {scenario.horizon_end}."
