@@ -51,8 +51,9 @@ def split(problem: Problem, options: dict[str, EventOptions]) -> list[Problem]:
     if not placeable:
         return [problem]
     groups = _Groups([e.id for e in placeable])
-    for uses in _shared_resources(problem, placeable, options).values():
-        _join_overlapping(groups, uses)
+    uses = _shared_resources(problem, placeable, options)
+    for stretches in uses.values():
+        _join_overlapping(groups, stretches)
     members: dict[str, list[str]] = {}
     for event in placeable:
         members.setdefault(groups.find(event.id), []).append(event.id)
@@ -60,7 +61,7 @@ def split(problem: Problem, options: dict[str, EventOptions]) -> list[Problem]:
         return [problem]
     first_day = {e.id: min(min(days) for days in options[e.id].starts.values()) for e in placeable}
     parts = sorted(members.values(), key=lambda ids: min(first_day[i] for i in ids))
-    return _subproblems(problem, options, parts)
+    return _subproblems(problem, parts, uses)
 
 
 def _join_overlapping(groups: _Groups, uses: list[Use]) -> None:
@@ -124,16 +125,17 @@ def _targets_counting(problem: Problem, event: Event, first: int, last: int) -> 
 
 
 def _subproblems(
-    problem: Problem, options: dict[str, EventOptions], parts: list[list[str]]
+    problem: Problem, parts: list[list[str]], uses: dict[Hashable, list[Use]]
 ) -> list[Problem]:
-    """One problem per part, each with its events and targets in the problem's order."""
+    """One problem per part, each with its events and targets in the problem's order.
+
+    A target goes with the events that may count for it (they are one part).
+    """
     event_part = {event_id: number for number, ids in enumerate(parts) for event_id in ids}
-    target_part = [0] * len(problem.targets)
-    for event in problem.events:
-        if event.id in event_part:
-            starts = [day for days in options[event.id].starts.values() for day in days]
-            for index in _targets_counting(problem, event, min(starts), max(starts)):
-                target_part[index] = event_part[event.id]
+    target_part = [
+        event_part[uses[key][0][2]] if (key := ("target", index)) in uses else 0
+        for index in range(len(problem.targets))
+    ]
     return [
         replace(
             problem,
