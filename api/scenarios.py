@@ -142,7 +142,9 @@ class ScenarioViewSet(
         params.is_valid(raise_exception=True)
         scenario = scenario_create(**params.validated_data, owner=request.user)
         body = ScenarioSerializer(scenario, context={"request": request}).data
-        return Response(body, status=status.HTTP_201_CREATED, headers={"Location": body["url"]})
+        return Response(
+            body, status=status.HTTP_201_CREATED, headers=self.get_success_headers(body)
+        )
 
     @extend_schema(request=ScenarioSolveSerializer, responses={202: ScenarioSerializer})
     @action(detail=True, methods=["post"])
@@ -154,7 +156,9 @@ class ScenarioViewSet(
         scenario_solve(scenario=scenario, requested_by=request.user, **params.validated_data)
         scenario.refresh_from_db()
         body = ScenarioSerializer(scenario, context={"request": request}).data
-        return Response(body, status=status.HTTP_202_ACCEPTED, headers={"Location": body["url"]})
+        return Response(
+            body, status=status.HTTP_202_ACCEPTED, headers=self.get_success_headers(body)
+        )
 
     @extend_schema(request=ScenarioWithdrawSerializer, responses={200: ScenarioSerializer})
     @action(detail=True, methods=["post"])

@@ -101,7 +101,9 @@ class SolveRunViewSet(
         run = solve_run_create(**params.validated_data, requested_by=request.user)
         solve_run_dispatch(run=run)
         body = SolveRunSerializer(run, context={"request": request}).data
-        return Response(body, status=status.HTTP_202_ACCEPTED, headers={"Location": body["url"]})
+        return Response(
+            body, status=status.HTTP_202_ACCEPTED, headers=self.get_success_headers(body)
+        )
 
 
 class RoomBlockSerializer(serializers.ModelSerializer):

@@ -1,7 +1,11 @@
 """What-if scenarios: isolation until publish, differences, the API."""
 
+import json
+from urllib.request import Request, urlopen
+
 import pytest
 from django.core.cache import cache
+from rest_framework.authtoken.models import Token
 
 from events.models import Event
 from scheduler.models import Placement, Plan, ScheduleVersion
@@ -14,6 +18,7 @@ from scheduler.scenarios import (
     scenario_solve,
 )
 from tests.planner.conftest import solve_now
+from tests.roles import user_with_role
 
 # A new domestic sports event, Expo B moved to October, the marathon given a
 # feature no venue has: added, moved and dropped in one scenario.
@@ -233,3 +238,19 @@ def test_publish_refuses_a_stale_scenario(published, planner, django_capture_on_
     scenario_publish(scenario=first, user=planner)
     with pytest.raises(PublishError, match="solve again"):
         scenario_publish(scenario=second, user=planner)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_real_server_answers_a_new_scenario_with_its_location(live_server):
+    # The test client does not run the WSGI server, whose headers must be plain str.
+    token = Token.objects.create(user=user_with_role("desk", "planner")).key
+    request = Request(
+        f"{live_server.url}/api/v1/scenarios/",
+        data=json.dumps({"name": "Try", "start": "2026-01-01", "end": "2026-12-31"}).encode(),
+        headers={"Authorization": f"Token {token}", "Content-Type": "application/json"},
+        method="POST",
+    )
+    with urlopen(request, timeout=30) as response:
+        assert response.status == 201
+        body = json.load(response)
+        assert response.headers["Location"] == body["url"]
