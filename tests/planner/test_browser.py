@@ -35,11 +35,17 @@ def site(live_server, client, published, planner, driver):
 
 
 def wait_for(driver, css: str, timeout: float = 60):
+    """Wait for an element on a page that may be reloading itself meanwhile.
+
+    A running solve's page refreshes every 2 s; a lookup that lands mid-reload
+    can get an inspector error from Chromium, so any WebDriver error means "look again".
+    """
+    from selenium.common.exceptions import WebDriverException
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support import expected_conditions
     from selenium.webdriver.support.ui import WebDriverWait
 
-    return WebDriverWait(driver, timeout).until(
+    return WebDriverWait(driver, timeout, ignored_exceptions=(WebDriverException,)).until(
         expected_conditions.presence_of_element_located((By.CSS_SELECTOR, css))
     )
 

@@ -104,14 +104,23 @@ def shot(driver, name: str) -> None:
 
 
 def follow(driver, element) -> None:
-    """Click a link or submit button and wait until the next page has replaced this one."""
-    from selenium.webdriver.common.by import By
-    from selenium.webdriver.support import expected_conditions
+    """Click a link or submit button and wait until the next page has loaded in its place.
+
+    The old page is marked with a window property the next one does not have.
+    Waiting on the old page's element going stale instead raced with Chromium:
+    asked about a node mid-navigation, it answered with an inspector error
+    rather than "stale element", and the test failed on a page that loaded fine.
+    """
+    from selenium.common.exceptions import WebDriverException
     from selenium.webdriver.support.ui import WebDriverWait
 
-    page = driver.find_element(By.TAG_NAME, "html")
+    driver.execute_script("window.__leaving = true;")
     element.click()
-    WebDriverWait(driver, 10).until(expected_conditions.staleness_of(page))
+    WebDriverWait(driver, 10, ignored_exceptions=(WebDriverException,)).until(
+        lambda d: d.execute_script(
+            "return !window.__leaving && document.readyState === 'complete';"
+        )
+    )
 
 
 def test_calendar_filters_and_language_switch(driver, site):
