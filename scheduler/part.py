@@ -18,6 +18,7 @@ from ortools.sat.python import cp_model
 from scheduler import diagnosis
 from scheduler.candidates import EventOptions, nights_count
 from scheduler.checker import check
+from scheduler.days import year_spans
 from scheduler.model import SCALE, PlanModel, build_model, optimistic_objective
 from scheduler.pricing import plan_objective, priced_solution, target_results
 from scheduler.problem import Assignment, Problem, RoomBlock, Solution, Unplaced
@@ -32,22 +33,39 @@ DIAGNOSIS_RESERVE_MAX_S = 5.0
 UNCAPPED_SHARE = 0.25
 
 # Called with (objective, bound, solutions found) on each improving solution.
-PartProgress = Callable[[float, float, int], None]
+PartProgress = Callable[[float, float | None, int], None]
 
 
 class _ProgressReporter(cp_model.CpSolverSolutionCallback):
     """Forwards each improving solution to ``on_progress`` in the spec's units."""
 
-    def __init__(self, on_progress: PartProgress) -> None:
+    def __init__(self, plan: PlanModel, on_progress: PartProgress) -> None:
         super().__init__()
+        self.plan = plan
         self.on_progress = on_progress
         self.found = 0
 
     def on_solution_callback(self) -> None:
         self.found += 1
-        self.on_progress(
-            self.objective_value / SCALE, self.best_objective_bound / SCALE, self.found
-        )
+        flag = self.plan.all_targets_met
+        met = flag is None or self.boolean_value(flag)
+        objective = self.objective_value / SCALE + (0.0 if met else self.plan.target_weight)
+        bound = _spec_bound(self.plan, self.best_objective_bound / SCALE, targets_met=met)
+        self.on_progress(objective, bound, self.found)
+
+
+def _spec_bound(plan: PlanModel, model_bound: float, *, targets_met: bool) -> float | None:
+    """A model's bound in the spec's units, for a plan that meets every target or not.
+
+    In the model a plan that misses targets scores ``target_weight`` less
+    than in the spec (``model.targets``); where the targets are imposed, the
+    model says nothing about such plans at all.
+    """
+    if targets_met:
+        return model_bound
+    if plan.targets_imposed:
+        return None
+    return model_bound + plan.target_weight
 
 
 @dataclass
@@ -62,7 +80,7 @@ def _search(
     plan: PlanModel, deadline: float, workers: int, seed: int, on_progress: PartProgress
 ) -> _Search:
     solver = make_solver(deadline - time.monotonic(), workers, seed)
-    reporter = _ProgressReporter(on_progress)
+    reporter = _ProgressReporter(plan, on_progress)
     status = solver.solve(plan.model, reporter)
     return _Search(solver.status_name(status), solver, plan, reporter.found)
 
@@ -118,7 +136,13 @@ class Part:
             left = deadline - time.monotonic()
             reserve = min(DIAGNOSIS_RESERVE_SHARE * left, DIAGNOSIS_RESERVE_MAX_S)
         search = _search(plan, deadline - reserve, workers, seed, on_progress)
-        solution = _solution(self.problem, self.options, search, bound)
+        bounds = [(search.plan, search.solver.best_objective_bound / SCALE)]
+        if bound is not None:
+            bounds.append((self.uncapped, bound))
+        bounds = bounds if search.found else []
+        solution = _solution(
+            self.problem, self.options, search, bounds, optimistic_objective(self.uncapped)
+        )
         solution = _diagnose(
             self.problem,
             self.options,
@@ -204,9 +228,15 @@ def _solution(
     problem: Problem,
     options: dict[str, EventOptions],
     search: _Search,
-    relaxed_bound: float | None = None,
+    bounds: list[tuple[PlanModel, float]],
+    optimistic: float,
 ) -> Solution:
-    """The plan CP-SAT found, priced; the bound is the tighter of search's and relaxation's."""
+    """The plan CP-SAT found, priced.
+
+    Its bound is the tightest of those that hold for it: the models'
+    ``bounds`` (the search's and the relaxation's, in their models' units)
+    and the ``optimistic`` one. None when CP-SAT found no solution of its own.
+    """
     status = search.status
     if status in ("OPTIMAL", "FEASIBLE"):
         assignments = _assignments(problem, search)
@@ -223,9 +253,10 @@ def _solution(
         for e in problem.events
         if e.id not in placed
     )
-    bound = search.solver.best_objective_bound / SCALE if search.found else None
-    if bound is not None and relaxed_bound is not None:
-        bound = min(bound, relaxed_bound)
+    spans = year_spans(problem.horizon)
+    met = all(t.met for t in target_results(problem, assignments) if t.year in spans)
+    held = [_spec_bound(plan, value, targets_met=met) for plan, value in bounds]
+    bound = min([b for b in held if b is not None] + [optimistic]) if bounds else None
     return priced_solution(
         problem,
         status=status,

@@ -10,7 +10,7 @@ from scheduler.model.objective import add_change_penalty, add_preference, set_ob
 from scheduler.model.placement import add_musts, add_placement
 from scheduler.model.plan import PlanModel
 from scheduler.model.spacing import add_max_concurrent_major, add_min_gap
-from scheduler.model.targets import add_targets
+from scheduler.model.targets import add_targets, hint_all_met, meets_targets
 from scheduler.model.venues import add_venue_sharing
 from scheduler.model.warm_start import add_warm_start, greedy_plan
 from scheduler.problem import Problem
@@ -31,7 +31,7 @@ def build_model(
     """The CP-SAT model of ``problem``.
 
     ``required`` events must be placed (pins, mandatory events; see
-    ``placement.add_musts`` for how). With
+    ``placement.add_musts`` for how, and ``targets`` for the targets). With
     ``explain`` the model has no objective; ``required`` events and targets
     become assumption literals (``plan.must``, ``plan.target_met``) for a
     conflict search. ``relax`` names rule families from RELAXABLE to leave out.
@@ -41,11 +41,12 @@ def build_model(
     terms = add_placement(plan)
     required = set(required)
     if explain:
-        mode = "assumed"
+        musts = targets = "assumed"
     else:
         plan.warm_start = greedy_plan(plan)
-        mode = "hard" if required & plan.placed.keys() <= plan.warm_start.keys() else "priced"
-    terms += add_musts(plan, required, mode=mode)
+        musts = "hard" if required & plan.placed.keys() <= plan.warm_start.keys() else "priced"
+        targets = "hard" if meets_targets(plan, plan.warm_start) else "priced"
+    terms += add_musts(plan, required, mode=musts)
     if "venue_sharing" not in relax:
         add_venue_sharing(plan)
     terms += add_room_blocks(plan)
@@ -55,7 +56,7 @@ def build_model(
         add_min_gap(plan)
     if "max_concurrent_major" not in relax:
         add_max_concurrent_major(plan)
-    terms += add_targets(plan, as_assumptions=explain)
+    terms += add_targets(plan, mode=targets)
     if explain:
         plan.model.add_assumptions([*plan.must.values(), *plan.target_met.values()])
         return plan
@@ -63,4 +64,5 @@ def build_model(
     terms += add_change_penalty(plan)
     set_objective(plan, terms)
     add_warm_start(plan)
+    hint_all_met(plan)
     return plan

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from scheduler.candidates import nights_count
 from scheduler.model.hotels import cheapest_rooms
 from scheduler.model.plan import SCALE, PlanModel, Term
 
@@ -73,7 +74,7 @@ def add_change_penalty(plan: PlanModel) -> list[Term]:
 def set_objective(plan: PlanModel, terms: list[Term]) -> None:
     """Maximises the sum of the terms, weights scaled to integers by SCALE."""
     expr = 0
-    constant = plan.constant
+    constant = plan.constant - plan.premium
     for term in terms:
         coefficient = round(term.weight * SCALE)
         if isinstance(term.expr, int | float):
@@ -104,3 +105,24 @@ def optimistic_objective(plan: PlanModel) -> float:
         best = max(event.effective_value - rooms[v] - per_day * late[v] for v in late)
         total += max(0.0, best)
     return total
+
+
+def objective_swing(plan: PlanModel) -> float:
+    """More than the whole objective can swing by all decisions together.
+
+    Musts and "every target met" are worth more than this (``placement``,
+    ``targets``), so no gain elsewhere can outweigh them.
+    """
+    problem = plan.problem
+    weights = problem.effective_rules.effective_weights
+    horizon_days = problem.horizon.days
+    swing = sum(abs(e.effective_value) for e in problem.events)
+    swing += sum(abs(weights.change_penalty) for e in problem.events if e.previous)
+    swing += abs(weights.target_shortfall) * sum(t.min_count for t in problem.targets)
+    swing += abs(weights.preference_per_day) * horizon_days * len(problem.events)
+    for event in plan.events:
+        km = [d or 0.0 for h in plan.options[event.id].hotels for d in h.km.values()]
+        if km:
+            room_nights = event.hotel.rooms_per_night * nights_count(event)
+            swing += abs(weights.hotel_km_per_room_night) * room_nights * max(km)
+    return float(round(swing + 1))

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from ortools.sat.python import cp_model
 
-from scheduler.candidates import nights_count
+from scheduler.model.objective import objective_swing
 from scheduler.model.plan import PlanModel, Term
 
 
@@ -88,22 +88,10 @@ def add_musts(plan: PlanModel, required: set[str], *, mode: str) -> list[Term]:
         else:
             # Priced so that a plan placing every must scores its plain objective.
             terms.append(Term(placed, weight))
-            plan.constant -= weight
+            plan.premium += weight
     return terms
 
 
 def must_weight(plan: PlanModel) -> float:
-    """More than the whole objective can swing by all other decisions together."""
-    problem = plan.problem
-    weights = problem.effective_rules.effective_weights
-    horizon_days = problem.horizon.days
-    swing = sum(abs(e.effective_value) for e in problem.events)
-    swing += sum(abs(weights.change_penalty) for e in problem.events if e.previous)
-    swing += abs(weights.target_shortfall) * sum(t.min_count for t in problem.targets)
-    swing += abs(weights.preference_per_day) * horizon_days * len(problem.events)
-    for event in plan.events:
-        km = [d or 0.0 for h in plan.options[event.id].hotels for d in h.km.values()]
-        if km:
-            room_nights = event.hotel.rooms_per_night * nights_count(event)
-            swing += abs(weights.hotel_km_per_room_night) * room_nights * max(km)
-    return float(round(swing + 1))
+    """More than everything else together, meeting every target included (see ``targets``)."""
+    return 2 * objective_swing(plan)

@@ -39,6 +39,10 @@ class PlanModel:
     nights: dict[str, cp_model.IntervalVar] = field(default_factory=dict)
     rooms: dict[tuple[str, str], cp_model.IntVar] = field(default_factory=dict)
     shortfall: dict[int, cp_model.IntVar] = field(default_factory=dict)
+    # How targets are stated (``targets``): imposed, or "every target met" worth target_weight.
+    targets_imposed: bool = False
+    all_targets_met: cp_model.IntVar | None = None
+    target_weight: float = 0.0
     # Variables that follow from the placement; kept so the warm start can hint them.
     in_year: dict[tuple[str, int], cp_model.IntVar] = field(default_factory=dict)
     deviation: dict[str, cp_model.IntVar] = field(default_factory=dict)
@@ -57,6 +61,9 @@ class PlanModel:
     suggested: dict[str, tuple[str, int]] = field(default_factory=dict)
     # Objective part no decision changes (targets in years outside the horizon).
     constant: float = 0.0
+    # Worth the model adds for musts and "every target met" (``placement``, ``targets``)
+    # and takes off again as a constant, so a plan that holds them scores its spec objective.
+    premium: float = 0.0
 
     @property
     def days(self) -> DayIndex:

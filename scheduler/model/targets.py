@@ -1,20 +1,35 @@
 """Rule 10: events per year and category, counted in the year of their first public day.
 
-Targets are hard in the spec but may be out of reach; the plan then still
-has to be the best one, so each target gets a shortfall variable priced at
-``target_shortfall``. To explain a miss, the diagnosis instead states each
-target as an assumption literal ("met") and asks for a conflicting set.
+The spec treats targets as hard, yet they may be out of reach, and then the
+plan must still be the best one with each missing event priced at
+``target_shortfall``. So a plan that meets every target always beats one
+that does not, and among plans that miss some, the priced objective decides.
+``add_targets`` states that in one of three ways (its ``mode``):
+
+- ``"hard"``: every target is imposed. Used when the warm start meets them
+  all, so plans that do exist and only those count.
+- ``"priced"``: each target's shortfall is priced, and meeting every target
+  is worth ``plan.target_weight`` more than anything else the plan can gain
+  (``all_targets_met``). ``plan.premium`` takes that worth off again, so a plan
+  meeting every target scores its plain objective in the model; one that
+  misses some scores its objective minus ``target_weight``.
+- ``"assumed"``: each target is an assumption literal ("met"), for the
+  diagnosis to ask for a conflicting set.
+
+Targets in years outside the horizon can never be met; their shortfall is a
+constant and they take no part in "every target".
 """
 
 from __future__ import annotations
 
 from scheduler.days import year_spans
+from scheduler.model.objective import objective_swing
 from scheduler.model.plan import PlanModel, Term
-from scheduler.problem import Event
+from scheduler.problem import Event, Target
 
 
-def add_targets(plan: PlanModel, *, as_assumptions: bool) -> list[Term]:
-    """Counts events per target; returns the priced shortfall (a constant for lost years)."""
+def add_targets(plan: PlanModel, *, mode: str) -> list[Term]:
+    """Counts events per target and states the targets as ``mode`` says."""
     spans = year_spans(plan.problem.horizon)
     price = plan.problem.effective_rules.effective_weights.target_shortfall
     counted: dict[tuple[str, int], object] = {}
@@ -29,16 +44,58 @@ def add_targets(plan: PlanModel, *, as_assumptions: bool) -> list[Term]:
             if target.counts(event)
         ]
         count = sum(c for c in count if c is not None)
-        if as_assumptions:
+        if mode == "hard":
+            plan.model.add(count >= target.min_count)
+        elif mode == "assumed":
             met = plan.model.new_bool_var(f"met[{index}]")
             plan.model.add(count >= target.min_count).only_enforce_if(met)
             plan.target_met[index] = met
-            continue
-        shortfall = plan.model.new_int_var(0, target.min_count, f"shortfall[{index}]")
-        plan.model.add(count + shortfall >= target.min_count)
-        plan.shortfall[index] = shortfall
-        terms.append(Term(shortfall, -price))
+        else:
+            shortfall = plan.model.new_int_var(0, target.min_count, f"shortfall[{index}]")
+            plan.model.add(count + shortfall >= target.min_count)
+            plan.shortfall[index] = shortfall
+            terms.append(Term(shortfall, -price))
+    plan.targets_imposed = mode == "hard"
+    if plan.shortfall:
+        terms.append(_add_all_met(plan))
     return terms
+
+
+def _add_all_met(plan: PlanModel) -> Term:
+    """The literal "every target in the horizon is met", worth ``target_weight``."""
+    all_met = plan.model.new_bool_var("all_targets_met")
+    for shortfall in plan.shortfall.values():
+        plan.model.add(shortfall == 0).only_enforce_if(all_met)
+    plan.all_targets_met = all_met
+    plan.target_weight = objective_swing(plan)
+    plan.premium += plan.target_weight
+    return Term(all_met, plan.target_weight)
+
+
+def meets_targets(plan: PlanModel, chosen: dict) -> bool:
+    """Whether a plan (event id -> choice with a ``start`` day) meets every target it can."""
+    spans = year_spans(plan.problem.horizon)
+    return all(
+        achieved(plan, chosen, target) >= target.min_count
+        for target in plan.problem.targets
+        if target.year in spans
+    )
+
+
+def achieved(plan: PlanModel, chosen: dict, target: Target) -> int:
+    """How many events of a plan (event id -> choice with a ``start`` day) count for ``target``."""
+    return sum(
+        1
+        for event_id, choice in chosen.items()
+        if target.counts(plan.problem.event(event_id))
+        and plan.days.date(choice.start).year == target.year
+    )
+
+
+def hint_all_met(plan: PlanModel) -> None:
+    """Hints ``all_targets_met`` with the warm start, which completes the hint."""
+    if plan.all_targets_met is not None:
+        plan.model.add_hint(plan.all_targets_met, meets_targets(plan, plan.warm_start))
 
 
 def _counts_in_year(

@@ -1,0 +1,37 @@
+"""Rule 10, targets: hard where they can all be met, priced where they cannot."""
+
+from dataclasses import replace
+
+from scheduler.problem import Problem, Target
+
+from .conftest import placed, solved
+from .factories import event, problem, span
+
+
+def _rivals(expo_value: float) -> Problem:
+    """An exposition and a race that both need the only venue on the same two days."""
+    both_days = span("2026-01-10", "2026-01-11")
+    expo = event("expo", exclusive=True, value=expo_value, window=both_days)
+    race = event("race", category="sports", exclusive=True, value=0, window=both_days)
+    return problem(expo, race, targets=(Target(2026, "sports", 1, True),))
+
+
+def test_a_target_that_can_be_met_is_met_however_much_missing_it_would_gain():
+    solution = solved(_rivals(expo_value=50_000))  # worth five shortfalls
+    assert set(placed(solution)) == {"race"}
+    assert solution.status == "OPTIMAL" and solution.targets_met
+    assert solution.objective == 0 and solution.diagnosis == ()
+
+
+def test_targets_that_cannot_all_be_met_leave_the_best_priced_plan():
+    city = _rivals(expo_value=50_000)
+    city = replace(city, targets=(*city.targets, Target(2026, "conference", 1, True)))
+    progress = []
+    solution = solved(city, on_progress=progress.append)
+    assert set(placed(solution)) == {"expo"}  # 50,000 - 10,000 beats 0 - 10,000
+    assert solution.status == "OPTIMAL" and solution.objective == 40_000
+    assert solution.best_bound == 40_000
+    assert [t.met for t in solution.targets] == [False, True]
+    assert solution.diagnosis[0].startswith("2026 sports (international): 0 of 1")
+    # The live figures are the spec's too, never the model's weight for "every target met".
+    assert all(-20_000 <= p.objective <= 40_000 <= p.best_bound for p in progress)
