@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from scheduler.days import DayIndex
 from scheduler.geo import haversine_km
-from scheduler.problem import Event, Hotel, Problem, Venue
+from scheduler.problem import DateRange, Event, Hotel, Problem, Venue
 
 Spans = list[tuple[int, int]]
 
@@ -40,10 +40,15 @@ def expand(spans: Spans) -> tuple[int, ...]:
 
 @dataclass(frozen=True)
 class HotelOption:
-    """A hotel that may hold rooms for an event, and its distance to each venue."""
+    """A hotel that may hold rooms for an event, and its distance to each venue.
+
+    ``rooms`` is the hotel's largest nightly figure over the nights the event
+    may need: an event holds the same rooms every night, so never more.
+    """
 
     hotel: Hotel
     km: dict[str, float | None]  # venue id -> km (None: venue has no location)
+    rooms: int
 
 
 @dataclass
@@ -53,6 +58,7 @@ class EventOptions:
     event: Event
     starts: dict[str, tuple[int, ...]] = field(default_factory=dict)
     hotels: list[HotelOption] = field(default_factory=list)
+    nights: DateRange | None = None  # every night some start may need rooms for
     reason: str | None = None
 
     @property
@@ -176,7 +182,10 @@ class _Analysis:
                 f"every suitable venue ({names}) is unavailable whenever it could be held"
             )
             return options
-        hotels, hotel_venues = self.hotel_options([v for v in venues if v.id in open_spans])
+        options.nights = self.nights(open_spans)
+        hotels, hotel_venues = self.hotel_options(
+            [v for v in venues if v.id in open_spans], options.nights
+        )
         if not hotel_venues:
             need = event.hotel
             reach = "any distance" if need.max_distance_km is None else f"{need.max_distance_km} km"
@@ -228,20 +237,33 @@ class _Analysis:
             )
         return fitting, None
 
-    def hotel_options(self, venues: list[Venue]) -> tuple[list[HotelOption], list[str]]:
+    def nights(self, open_spans: dict[str, Spans]) -> DateRange | None:
+        """Every night some start may need rooms for; None when the event needs none."""
+        count = nights_count(self.event)
+        if count == 0:
+            return None
+        spans = [span for spans in open_spans.values() for span in spans]
+        first = min(lo for lo, _ in spans) - self.event.hotel.effective_nights_before
+        last = max(hi for _, hi in spans) - self.event.hotel.effective_nights_before + count - 1
+        return self.days.range(first, last)
+
+    def hotel_options(
+        self, venues: list[Venue], nights: DateRange | None
+    ) -> tuple[list[HotelOption], list[str]]:
         """Hotels that may serve the event, and the venues with enough such rooms nearby."""
         event = self.event
-        if nights_count(event) == 0:
+        if nights is None:
             return [], [v.id for v in venues]
         rooms_needed = event.hotel.rooms_per_night
         options, served_rooms = [], {v.id: 0 for v in venues}
         for hotel in self.problem.hotels:
             serving = [v for v in venues if hotel_serves(event, hotel, v)]
-            if not serving or hotel.block_rooms == 0:
+            rooms = hotel.most_rooms(nights) if serving else 0
+            if rooms == 0:
                 continue
-            options.append(HotelOption(hotel, {v.id: hotel_km(hotel, v) for v in serving}))
+            options.append(HotelOption(hotel, {v.id: hotel_km(hotel, v) for v in serving}, rooms))
             for venue in serving:
-                served_rooms[venue.id] += hotel.block_rooms
+                served_rooms[venue.id] += rooms
         usable = [v.id for v in venues if served_rooms[v.id] >= rooms_needed]
         options = [o for o in options if any(v in o.km for v in usable)]
         for option in options:

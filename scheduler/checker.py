@@ -249,11 +249,7 @@ def _hotel_capacity(problem: Problem, solution: Solution, assignments) -> list[V
                 held[b.hotel, night] += b.rooms_per_night
     found = []
     for (hotel_id, night), rooms in sorted(held.items()):
-        hotel = problem.hotel(hotel_id)
-        block = min(
-            [hotel.block_rooms]
-            + [r.block_rooms for r in hotel.reduced or () if r.start <= night <= r.end]
-        )
+        block = problem.hotel(hotel_id).rooms_on(night)
         if rooms > block:
             found.append(
                 Violation("7", f"{hotel_id} on the night of {night}: {rooms} > {block} rooms")

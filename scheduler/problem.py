@@ -106,7 +106,7 @@ class Venue:
 
 @dataclass(frozen=True)
 class ReducedBlock:
-    """Fewer rooms than usual on the nights of a range (Golden Week, say)."""
+    """The rooms a hotel offers on the nights of a range instead of its block (Golden Week, say)."""
 
     start: dt.date
     end: dt.date
@@ -123,9 +123,35 @@ class Hotel:
     reduced: tuple[ReducedBlock, ...] | None = None
 
     def rooms_on(self, night: dt.date) -> int:
-        """Rooms the hotel will contract on ``night``: the smallest figure that applies."""
+        """Rooms the hotel will contract on ``night`` (rule 7).
+
+        The format calls ``reduced`` per-night overrides, so a figure replaces
+        ``block_rooms`` on its nights even when it is larger; where ranges
+        overlap the smallest of their figures applies.
+        """
         figures = [r.block_rooms for r in self.reduced or () if r.start <= night <= r.end]
-        return min([self.block_rooms, *figures])
+        return min(figures, default=self.block_rooms)
+
+    def rooms_by_run(self, nights: DateRange) -> list[tuple[DateRange, int]]:
+        """``nights`` cut into runs of one nightly figure each, in order.
+
+        The figure can change only where a ``reduced`` range begins or the
+        night after one ends, so this costs a step per range, not per night.
+        """
+        one_day = dt.timedelta(days=1)
+        edges = {d for r in self.reduced or () for d in (r.start, r.end + one_day)}
+        firsts = sorted({nights.start} | {d for d in edges if nights.start < d <= nights.end})
+        runs: list[tuple[DateRange, int]] = []
+        for first, after in zip(firsts, [*firsts[1:], nights.end + one_day], strict=True):
+            rooms = self.rooms_on(first)
+            if runs and runs[-1][1] == rooms:
+                first = runs.pop()[0].start
+            runs.append((DateRange(first, after - one_day), rooms))
+        return runs
+
+    def most_rooms(self, nights: DateRange) -> int:
+        """The largest nightly figure over ``nights``: what bounds the rooms held on any of them."""
+        return max(rooms for _, rooms in self.rooms_by_run(nights))
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,9 @@ cost distance and capacity. Rooms in a hotel too far from a venue are tied
 to the presence literals of the venues in reach. The distance cost must use
 the chosen venue's km (see ``_distance_cost``). Each hotel's capacity is a
 cumulative over the events' night intervals with the rooms as variable
-demands; reduced nights are fixed intervals that eat the difference.
+demands, its capacity the largest nightly figure (``reduced`` figures override
+``block_rooms``, larger ones too); nights with a smaller figure are fixed
+intervals that eat the difference.
 """
 
 from __future__ import annotations
@@ -17,9 +19,8 @@ from collections import defaultdict
 from ortools.sat.python import cp_model
 
 from scheduler.candidates import HotelOption, nights_count
-from scheduler.days import DayIndex
 from scheduler.model.plan import SCALE, PlanModel, Term
-from scheduler.problem import Event, Hotel
+from scheduler.problem import DateRange, Event
 
 
 def add_room_blocks(plan: PlanModel) -> list[Term]:
@@ -50,7 +51,7 @@ def _add_nights(plan: PlanModel, event: Event) -> None:
 
 def _add_hotel_rooms(plan: PlanModel, event: Event, option: HotelOption) -> cp_model.IntVar:
     """The rooms of (event, hotel), zero unless the chosen venue is within reach."""
-    most = min(event.hotel.rooms_per_night, option.hotel.block_rooms)
+    most = _most_rooms(event, option)
     rooms = plan.model.new_int_var(0, most, f"rooms[{event.id},{option.hotel.id}]")
     plan.rooms[event.id, option.hotel.id] = rooms
     venues = plan.options[event.id].starts
@@ -58,6 +59,11 @@ def _add_hotel_rooms(plan: PlanModel, event: Event, option: HotelOption) -> cp_m
     if len(reach) < len(venues):
         plan.model.add(rooms <= most * sum(plan.present[event.id, v] for v in reach))
     return rooms
+
+
+def _most_rooms(event: Event, option: HotelOption) -> int:
+    """The most rooms the event can hold in the option's hotel: its need, or the hotel's figure."""
+    return min(event.hotel.rooms_per_night, option.rooms)
 
 
 def _distance_cost(plan: PlanModel, event: Event, weight: float) -> list[Term]:
@@ -118,12 +124,14 @@ def cheapest_rooms(plan: PlanModel, event: Event) -> dict[str, float]:
 def cheapest_fill(plan: PlanModel, event: Event, prices: dict[str, float]) -> float:
     """The least the event's rooms can cost at these prices if no other event held rooms.
 
-    The nearest hotels are filled first, each up to its block: a lower bound
-    on the price the event pays at this venue in any plan.
+    The nearest hotels are filled first, each up to the most it offers on
+    any night the event may need: a lower bound on the price the event pays
+    at this venue in any plan.
     """
+    offered = {o.hotel.id: o.rooms for o in plan.options[event.id].hotels}
     need, total = event.hotel.rooms_per_night, 0
     for hotel_id, price in sorted(prices.items(), key=lambda item: item[1]):
-        rooms = min(need, plan.problem.hotel(hotel_id).block_rooms)
+        rooms = min(need, offered[hotel_id])
         total += rooms * price
         need -= rooms
         if need == 0:
@@ -132,46 +140,36 @@ def cheapest_fill(plan: PlanModel, event: Event, prices: dict[str, float]) -> fl
 
 
 def add_hotel_capacity(plan: PlanModel) -> None:
-    """Rule 7: per hotel and night, rooms held over all events within its block."""
-    users: dict[str, list[str]] = defaultdict(list)
-    for event_id, hotel_id in plan.rooms:
-        users[hotel_id].append(event_id)
-    for hotel_id, event_ids in users.items():
-        hotel = plan.problem.hotel(hotel_id)
-        most = sum(
-            min(plan.problem.event(e).hotel.rooms_per_night, hotel.block_rooms) for e in event_ids
-        )
-        reductions = _reductions(hotel, plan.days)
-        if most <= min([hotel.block_rooms, *(rooms for _, _, rooms in reductions)]):
+    """Rule 7: per hotel and night, rooms held over all events within that night's figure."""
+    users: dict[str, list[tuple[Event, HotelOption]]] = defaultdict(list)
+    for event in plan.events:
+        for option in plan.options[event.id].hotels:
+            if (event.id, option.hotel.id) in plan.rooms:
+                users[option.hotel.id].append((event, option))
+    for hotel_id, used_by in users.items():
+        runs = plan.problem.hotel(hotel_id).rooms_by_run(_all_nights(used_by, plan))
+        capacity = max(rooms for _, rooms in runs)
+        most = sum(_most_rooms(event, option) for event, option in used_by)
+        if most <= min(rooms for _, rooms in runs):
             continue
-        intervals = [plan.nights[e] for e in event_ids]
-        demands = [plan.rooms[e, hotel_id] for e in event_ids]
-        for first, last, rooms in reductions:
-            size = last - first + 1
-            intervals.append(
-                plan.model.new_fixed_size_interval_var(first, size, f"reduced[{hotel_id},{first}]")
-            )
-            demands.append(hotel.block_rooms - rooms)
-        plan.model.add_cumulative(intervals, demands, hotel.block_rooms)
+        intervals = [plan.nights[event.id] for event, _ in used_by]
+        demands = [plan.rooms[event.id, hotel_id] for event, _ in used_by]
+        for run, rooms in runs:
+            if rooms < capacity:
+                first = plan.days.index(run.start)
+                intervals.append(
+                    plan.model.new_fixed_size_interval_var(
+                        first, run.days, f"reduced[{hotel_id},{first}]"
+                    )
+                )
+                demands.append(capacity - rooms)
+        plan.model.add_cumulative(intervals, demands, capacity)
 
 
-def _reductions(hotel: Hotel, days: DayIndex) -> list[tuple[int, int, int]]:
-    """Runs of nights (first, last, rooms) where the hotel offers fewer rooms than its block.
+def _all_nights(used_by: list[tuple[Event, HotelOption]], plan: PlanModel) -> DateRange:
+    """From the first night any of these events may need rooms for to the last.
 
-    Overlapping ``reduced`` ranges take the smallest figure, night by night.
+    Every event with hotel options has its ``nights`` (see ``candidates``).
     """
-    nightly: dict[int, int] = {}
-    for reduced in hotel.reduced or ():
-        first, last = days.index(reduced.start), days.index(reduced.end)
-        for night in range(first, last + 1):
-            nightly[night] = min(nightly.get(night, hotel.block_rooms), reduced.block_rooms)
-    runs: list[tuple[int, int, int]] = []
-    for night in sorted(nightly):
-        rooms = nightly[night]
-        if rooms >= hotel.block_rooms:
-            continue
-        if runs and runs[-1][1] == night - 1 and runs[-1][2] == rooms:
-            runs[-1] = (runs[-1][0], night, rooms)
-        else:
-            runs.append((night, night, rooms))
-    return runs
+    nights = [plan.options[event.id].nights for event, _ in used_by]
+    return DateRange(min(n.start for n in nights), max(n.end for n in nights))

@@ -5,7 +5,14 @@ from dataclasses import replace
 import pytest
 
 from scheduler.checker import check
-from scheduler.problem import DateRange, MaxConcurrentMajor, Placement, RoomBlock, Target
+from scheduler.problem import (
+    DateRange,
+    MaxConcurrentMajor,
+    Placement,
+    ReducedBlock,
+    RoomBlock,
+    Target,
+)
 
 from .conftest import solved
 from .factories import day, event, hotel, north_of, problem, rooms, rules, span, venue
@@ -103,3 +110,18 @@ def test_missed_target_needs_a_diagnosis(city, plan):
     silent = replace(plan, targets=(result,), targets_met=False, diagnosis=(),
                      objective=plan.objective - 10_000 * (9 - achieved))  # fmt: skip
     assert _rules_broken(short, silent) == {"diagnosis"}
+
+
+def test_a_reduced_figure_replaces_the_block(city, plan):
+    a = next(x for x in plan.assignments if x.event == "a")
+    fat = _move(plan, "a", rooms=(replace(a.rooms[0], rooms_per_night=70),))
+    january = span("2026-01-01", "2026-01-31")
+    raised = ReducedBlock(january.start, january.end, 80)
+    assert "7" not in _rules_broken(_with_inn(city, raised), fat)  # 80, not min(60, 80)
+    cut = ReducedBlock(a.rooms[0].first_night, a.rooms[0].last_night, 65)
+    assert "7" in _rules_broken(_with_inn(city, raised, cut), fat)  # overlaps: the smallest
+
+
+def _with_inn(city, *reduced):
+    hotels = tuple(replace(h, reduced=reduced) if h.id == "inn" else h for h in city.hotels)
+    return replace(city, hotels=hotels)

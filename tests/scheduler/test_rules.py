@@ -7,7 +7,7 @@ then name what a planner would notice.
 from scheduler.candidates import event_options
 from scheduler.geo import haversine_km
 from scheduler.model import build_model, spacing
-from scheduler.problem import MaxConcurrentMajor, ReducedBlock, Target, Unavailability
+from scheduler.problem import MaxConcurrentMajor, Placement, ReducedBlock, Target, Unavailability
 
 from .conftest import placed, solved
 from .factories import (
@@ -141,6 +141,28 @@ def test_hotel_capacity_per_night_with_reduced_nights():
     # b and c cannot both hold 60 of 100 rooms on the same nights.
     b_nights, c_nights = (got[e].rooms[0] for e in ("b", "c"))
     assert b_nights.last_night < c_nights.first_night or c_nights.last_night < b_nights.first_night
+
+
+def test_a_reduced_figure_above_the_block_replaces_it():
+    # The format's ``reduced`` is a per-night override: 200 rooms in January, not min(100, 200).
+    inn = hotel("inn", block_rooms=100,
+                reduced=(ReducedBlock(day("2026-01-01"), day("2026-01-31"), 200),))  # fmt: skip
+    fair = event("fair", hotel=rooms(150, nights_before=0),
+                 pinned=Placement("hall", day("2026-01-10")))  # fmt: skip
+    got = placed(solved(problem(fair, hotels=[inn])))["fair"]
+    assert [(b.hotel, b.rooms_per_night) for b in got.rooms] == [("inn", 150)]
+
+
+def test_overlapping_reduced_ranges_take_the_smallest_figure():
+    # 200 rooms from the 5th to the 25th, but only 120 from the 12th to the 15th.
+    inn = hotel("inn", block_rooms=100, reduced=(
+        ReducedBlock(day("2026-01-05"), day("2026-01-25"), 200),
+        ReducedBlock(day("2026-01-12"), day("2026-01-15"), 120),
+    ))  # fmt: skip
+    fair = event("fair", hotel=rooms(150, nights_before=0), preferred_start=day("2026-01-13"))
+    got = placed(solved(problem(fair, hotels=[inn])))["fair"]
+    # Its one night must fall on the 5th-11th or the 16th-25th; the 11th is nearest the 13th.
+    assert (got.start, got.rooms[0].rooms_per_night) == (day("2026-01-11"), 150)
 
 
 def test_stars_and_distance_choose_the_hotels():
