@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from scheduler.geo import haversine_km
-from scheduler.problem import Assignment, Event, Problem, Solution
+from scheduler.problem import Assignment, Event, Problem, Solution, Target, TargetResult
 
 OBJECTIVE_TOLERANCE = 1e-3
 
@@ -302,40 +302,68 @@ def _max_concurrent(problem: Problem, solution: Solution, assignments) -> list[V
 
 
 def _targets(problem: Problem, solution: Solution, assignments) -> list[Violation]:
-    """Rule 10 bookkeeping: every target reported, achieved and met truthful."""
-    found = []
-    if len(solution.targets) != len(problem.targets):
-        return [Violation("10", "the solution does not report every target of the problem")]
-    years = range(problem.horizon.start.year, problem.horizon.end.year + 1)
-    for target, result in zip(problem.targets, solution.targets, strict=True):
-        same = (result.year, result.category, result.international, result.min_count) == (
-            target.year,
-            target.category,
-            target.international,
-            target.min_count,
-        )
-        if not same:
+    """Rule 10 bookkeeping: every target reported once, achieved and met truthful.
+
+    The format gives reported targets no order, so each is matched to the
+    problem's by all the problem says of it; targets alike in all of that
+    have the same truth, so which of them pairs with which does not matter.
+    """
+    truth = {_target_key(t): _target_truth(problem, t, assignments) for t in problem.targets}
+    found = _target_roll_call(problem, solution)
+    for result in solution.targets:
+        key = _target_key(result)
+        if key in truth and (result.achieved, result.met) != truth[key]:
+            achieved, met = truth[key]
             found.append(
-                Violation("10", f"target {target.year} {target.category} reported as another")
+                Violation("10", f"target {_describe(key)}: achieved {achieved}, met {met}")
             )
-            continue
-        achieved = sum(
-            1
-            for a in assignments
-            if a.start.year == target.year and target.counts(problem.event(a.event))
-        )
-        met = target.year in years and achieved >= target.min_count
-        if (result.achieved, result.met) != (achieved, met):
-            found.append(
-                Violation(
-                    "10", f"target {target.year} {target.category}: achieved {achieved}, met {met}"
-                )
-            )
-    all_met = all(r.met for r in solution.targets)
+    all_met = all(met for _, met in truth.values())
     if solution.targets_met != all_met:
         found.append(Violation("10", f"targets_met should be {str(all_met).lower()}"))
     if not all_met and not solution.diagnosis:
         found.append(Violation("diagnosis", "targets are missed but the diagnosis is empty"))
+    return found
+
+
+TargetKey = tuple[int, str, bool | None, int]
+
+
+def _target_key(target: Target | TargetResult) -> TargetKey:
+    return (target.year, target.category, target.international, target.min_count)
+
+
+def _describe(key: TargetKey) -> str:
+    year, category, international, min_count = key
+    kind = {True: " international", False: " domestic", None: ""}[international]
+    return f"{year}{kind} {category} (at least {min_count})"
+
+
+def _target_truth(problem: Problem, target: Target, assignments) -> tuple[int, bool]:
+    """What the solution must report for ``target``: events achieved, and whether met."""
+    achieved = sum(
+        1
+        for a in assignments
+        if a.start.year == target.year and target.counts(problem.event(a.event))
+    )
+    in_horizon = problem.horizon.start.year <= target.year <= problem.horizon.end.year
+    return achieved, in_horizon and achieved >= target.min_count
+
+
+def _target_roll_call(problem: Problem, solution: Solution) -> list[Violation]:
+    """Targets the solution leaves out or reports too often, and ones the problem lacks."""
+    expected = Counter(_target_key(t) for t in problem.targets)
+    reported = Counter(_target_key(r) for r in solution.targets)
+    found = []
+    for key in [*expected, *(k for k in reported if k not in expected)]:
+        wanted, got = expected[key], reported[key]
+        if got == 0:
+            found.append(Violation("10", f"target {_describe(key)} is not reported"))
+        elif wanted == 0:
+            found.append(Violation("10", f"target {_describe(key)} is not in the problem"))
+        elif got != wanted:
+            found.append(
+                Violation("10", f"target {_describe(key)} is reported {got} times, not {wanted}")
+            )
     return found
 
 

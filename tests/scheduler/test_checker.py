@@ -12,6 +12,7 @@ from scheduler.problem import (
     ReducedBlock,
     RoomBlock,
     Target,
+    TargetResult,
 )
 
 from .conftest import solved
@@ -125,3 +126,43 @@ def test_a_reduced_figure_replaces_the_block(city, plan):
 def _with_inn(city, *reduced):
     hotels = tuple(replace(h, reduced=reduced) if h.id == "inn" else h for h in city.hotels)
     return replace(city, hotels=hotels)
+
+
+CONFERENCES = Target(2026, "conference", 1, True)
+
+
+@pytest.fixture(scope="module")
+def two_targets(city, plan):
+    """The city with a second target, and the plan reporting both in the problem's order."""
+    problem = replace(city, targets=(*city.targets, CONFERENCES))
+    result = TargetResult(2026, "conference", 1, achieved=1, met=True, international=True)
+    return problem, replace(plan, targets=(*plan.targets, result))
+
+
+def test_targets_are_matched_in_any_order(two_targets):
+    problem, solution = two_targets
+    assert check(problem, solution) == []
+    assert check(problem, replace(solution, targets=solution.targets[::-1])) == []
+
+
+def test_a_target_missing_repeated_or_unknown(two_targets):
+    problem, solution = two_targets
+    sports, conferences = solution.targets
+    messages = {
+        "missing": (sports,),
+        "twice": (sports, conferences, sports),
+        "unknown": (sports, conferences, replace(sports, year=2027, achieved=0, met=False)),
+    }
+    found = {k: [str(v) for v in check(problem, replace(solution, targets=t))]
+             for k, t in messages.items()}  # fmt: skip
+    assert found == {
+        "missing": ["[10] target 2026 international conference (at least 1) is not reported"],
+        "twice": ["[10] target 2026 international sports (at least 2) is reported 2 times, not 1"],
+        "unknown": ["[10] target 2027 international sports (at least 2) is not in the problem"],
+    }
+
+
+def test_a_target_the_problem_repeats_is_reported_as_often(city, plan):
+    problem = replace(city, targets=city.targets * 2)
+    assert check(problem, replace(plan, targets=plan.targets * 2)) == []
+    assert [v.rule for v in check(problem, plan)] == ["10"]
