@@ -123,6 +123,11 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # A transaction takes SQLite's write lock when it begins, so a second
+    # writer waits (up to 20 s) rather than failing with "database is
+    # locked" when it upgrades a read to a write: select_for_update is a
+    # no-op on SQLite, and holds released at once answered 500.
+    DATABASES["default"]["OPTIONS"] = {"transaction_mode": "IMMEDIATE", "timeout": 20}
     # A test database on disk rather than in shared-cache memory: solve runs
     # write from background threads, and on disk SQLite waits for a lock
     # instead of failing at once with "database table is locked". One file
