@@ -469,10 +469,10 @@ def catalogue_export(
         end or dt.date(max(last_year, start.year) if start else last_year, 12, 31),
     )
     exported = [event for event in events if event_in_range(event, horizon)]
-    first_options = {
-        hold.event_id: fmt.Placement(venue=hold.venue_id, start=hold.start)
-        for hold in hold_list_active().filter(rank=1)
-    }
+    first_options: dict[str, fmt.Placement] = {}
+    # An event may be 1st option on two venues: the hold taken first is its wish.
+    for hold in hold_list_active().filter(rank=1).order_by("created_at", "id"):
+        first_options.setdefault(hold.event_id, fmt.Placement(hold.venue_id, hold.start))
     return fmt.Problem(
         horizon=horizon,
         name=name or f"Catalogue {horizon.start}..{horizon.end}",

@@ -265,3 +265,13 @@ def test_load_demo_is_idempotent():
     assert snapshot() == first
     assert Feature.objects.get(code="plenary_hall").name_zh
     assert Event.objects.count() == len(json.loads(DEMO.read_text(encoding="utf-8"))["events"])
+
+
+def test_an_event_first_on_two_venues_prefers_the_hold_it_took_first():
+    from tests.holds.factories import hold
+
+    wmc = make.event("wmc", window_start=D(2027, 9, 1), window_end=D(2027, 9, 30))
+    hold(wmc, make.venue("aa-hall"), D(2027, 9, 20))  # taken first
+    hold(wmc, make.venue("zz-hall"), D(2027, 9, 10))
+    (exported,) = exchange.catalogue_export(start=D(2027, 1, 1), end=D(2027, 12, 31)).events
+    assert (exported.previous.venue, exported.previous.start) == ("aa-hall", D(2027, 9, 20))
