@@ -7,7 +7,9 @@ field out, so a file that spells out its fields survives a round trip.
 Unknown keys are accepted: the spec allows optional extensions. Our own
 extensions (an event's ``pinned_venue`` and ``pinned_start``, docs/solver.md)
 are written only when set, so a file without them round-trips unchanged and
-a reader that ignores them still reads a valid problem.
+a reader that ignores them still reads a valid problem. Integers and dates
+have limits no real problem reaches (MAX_QUANTITY and the rest below), so
+that nothing the solver or the checker derives from them overflows.
 """
 
 from __future__ import annotations
@@ -55,6 +57,53 @@ DATE_PATTERN = re.compile(r"\d{4}-\d{2}-\d{2}")
 TIME_PATTERN = re.compile(r"([01]\d|2[0-3]):[0-5]\d")
 MISSING = object()
 
+# Limits no real city problem reaches (docs/solver.md, "Format limits"). Within
+# them every figure the solver derives (areas and rooms summed, room-nights
+# times km, shortfalls) fits CP-SAT's 64-bit integers, and every date it or the
+# checker derives (a date give or take setup, duration, teardown and hotel
+# nights) stays inside Python's years 1-9999. Beyond them it would crash.
+MAX_QUANTITY = 10**9  # people, square metres, stars, counts of events
+MAX_ROOMS = 10**6  # hotel rooms a night: the objective multiplies them by nights and km
+MAX_DAYS = 3660  # a run of days: duration, setup, teardown, hotel nights, gaps
+FIRST_DATE = dt.date(1900, 1, 1)  # dates in a problem
+LAST_DATE = dt.date(2999, 12, 31)
+# A solution's hotel nights may fall outside the horizon, up to MAX_DAYS nights.
+FIRST_NIGHT = FIRST_DATE - dt.timedelta(days=MAX_DAYS)
+LAST_NIGHT = LAST_DATE + dt.timedelta(days=MAX_DAYS)
+
+
+def _child(pointer: str, key: str | int) -> str:
+    """The JSON pointer of ``key`` under ``pointer``, escaped as RFC 6901 asks.
+
+    Keys are the file's own (a category under min_gap_days, say), so a key
+    with "/" or "~" would otherwise read as a different path.
+    """
+    token = str(key).replace("~", "~0").replace("/", "~1")
+    return f"{pointer}/{token}"
+
+
+def _declared_ids(items: Any) -> set[str]:
+    """The string ids of a collection, for references read before the collection.
+
+    Anything else under "id" is refused by the collection's own reader; it is
+    no id a reference can name, and a list or object is not even hashable.
+    """
+    if not isinstance(items, list):
+        return set()
+    return {
+        item["id"] for item in items if isinstance(item, dict) and isinstance(item.get("id"), str)
+    }
+
+
+def _iso_date(value: Any) -> dt.date | None:
+    """``value`` as a date, when it is a string YYYY-MM-DD of a day the calendar has."""
+    if not isinstance(value, str) or not DATE_PATTERN.fullmatch(value):
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:  # 2026-02-30
+        return None
+
 
 @dataclass(frozen=True)
 class FormatIssue:
@@ -82,6 +131,8 @@ class ProblemFormatError(ValueError):
 class _Reader:
     """Walks a JSON document, converting values and collecting issues."""
 
+    earliest, latest = FIRST_DATE, LAST_DATE  # the dates the document may name
+
     def __init__(self) -> None:
         self.issues: list[FormatIssue] = []
 
@@ -91,7 +142,7 @@ class _Reader:
     def get(self, obj: dict, key: str, pointer: str, read: Callable, *, required: bool) -> Any:
         """``read(value, pointer)`` of ``obj[key]``; None when absent, null or invalid."""
         value = obj.get(key, MISSING)
-        here = f"{pointer}/{key}"
+        here = _child(pointer, key)
         if value is MISSING or value is None:
             if required:
                 self.fail(here, "is required")
@@ -109,7 +160,7 @@ class _Reader:
             if not isinstance(value, list):
                 self.fail(pointer, "must be a list")
                 return None
-            items = [read(item, f"{pointer}/{i}") for i, item in enumerate(value)]
+            items = [read(item, _child(pointer, i)) for i, item in enumerate(value)]
             return tuple(items) if all(item is not None for item in items) else None
 
         return read_list
@@ -122,7 +173,7 @@ class _Reader:
 
     def identifier(self, value: Any, pointer: str) -> str | None:
         if not isinstance(value, str) or not ID_PATTERN.fullmatch(value):
-            self.fail(pointer, "must be an id of 1-64 characters from A-Z a-z 0-9 _ . -")
+            self.fail(pointer, "must be an id: a string of 1-64 characters from A-Z a-z 0-9 _ . -")
             return None
         return value
 
@@ -138,20 +189,40 @@ class _Reader:
             return None
         return value
 
-    def count(self, value: Any, pointer: str) -> int | None:
-        """A non-negative integer."""
+    def bounded(self, value: Any, pointer: str, least: int, most: int) -> int | None:
+        """An integer from ``least`` to ``most``; the upper bounds are the format limits."""
         number = self.integer(value, pointer)
-        if number is not None and number < 0:
-            self.fail(pointer, "must not be negative")
+        if number is None:
+            return None
+        if number < least:
+            self.fail(
+                pointer, "must not be negative" if least == 0 else f"must be at least {least}"
+            )
+            return None
+        if number > most:
+            self.fail(pointer, f"must be at most {most}")
             return None
         return number
 
-    def at_least_one(self, value: Any, pointer: str) -> int | None:
-        number = self.integer(value, pointer)
-        if number is not None and number < 1:
-            self.fail(pointer, "must be at least 1")
-            return None
-        return number
+    def count(self, value: Any, pointer: str) -> int | None:
+        """A non-negative quantity: people, square metres, stars, events."""
+        return self.bounded(value, pointer, 0, MAX_QUANTITY)
+
+    def rooms(self, value: Any, pointer: str) -> int | None:
+        """A non-negative number of hotel rooms a night."""
+        return self.bounded(value, pointer, 0, MAX_ROOMS)
+
+    def day_count(self, value: Any, pointer: str) -> int | None:
+        """A non-negative number of days or nights."""
+        return self.bounded(value, pointer, 0, MAX_DAYS)
+
+    def public_days(self, value: Any, pointer: str) -> int | None:
+        """An event's duration: at least one public day."""
+        return self.bounded(value, pointer, 1, MAX_DAYS)
+
+    def year(self, value: Any, pointer: str) -> int | None:
+        """A calendar year whose days a date in the file may name."""
+        return self.bounded(value, pointer, self.earliest.year, self.latest.year)
 
     def number(self, value: Any, pointer: str) -> float | None:
         if isinstance(value, bool) or not isinstance(value, int | float):
@@ -172,13 +243,14 @@ class _Reader:
         return number
 
     def date(self, value: Any, pointer: str) -> dt.date | None:
-        if isinstance(value, str) and DATE_PATTERN.fullmatch(value):
-            try:
-                return dt.date.fromisoformat(value)
-            except ValueError:
-                pass
-        self.fail(pointer, "must be a date YYYY-MM-DD")
-        return None
+        day = _iso_date(value)
+        if day is None:
+            self.fail(pointer, "must be a date YYYY-MM-DD")
+            return None
+        if not self.earliest <= day <= self.latest:
+            self.fail(pointer, f"must be a date between {self.earliest} and {self.latest}")
+            return None
+        return day
 
     def time(self, value: Any, pointer: str) -> dt.time | None:
         if isinstance(value, str) and TIME_PATTERN.fullmatch(value):
@@ -312,9 +384,7 @@ class _ProblemReader(_Reader):
         fmt = self.get(data, "format", "", self.string, required=True)
         if fmt is not None and fmt != PROBLEM_FORMAT:
             self.fail("/format", f"must be '{PROBLEM_FORMAT}'")
-        venues_raw = data.get("venues")
-        if isinstance(venues_raw, list):
-            self.venue_ids = {v["id"] for v in venues_raw if isinstance(v, dict) and "id" in v}
+        self.venue_ids = _declared_ids(data.get("venues"))
         # Read before the events: a partial pin's start must lie inside it.
         self.horizon = self.get(data, "horizon", "", self.date_range, required=True)
         problem = Problem(
@@ -366,7 +436,7 @@ class _ProblemReader(_Reader):
             name=get(obj, "name", pointer, self.name, required=True),
             stars=get(obj, "stars", pointer, self.count, required=True),
             location=get(obj, "location", pointer, self.location, required=True),
-            block_rooms=get(obj, "block_rooms", pointer, self.count, required=True),
+            block_rooms=get(obj, "block_rooms", pointer, self.rooms, required=True),
             reduced=get(obj, "reduced", pointer, self.list_of(self.reduced), required=False),
         )
 
@@ -375,7 +445,7 @@ class _ProblemReader(_Reader):
         if obj is None:
             return None
         start, end = self.dates(obj, pointer)
-        rooms = self.get(obj, "block_rooms", pointer, self.count, required=True)
+        rooms = self.get(obj, "block_rooms", pointer, self.rooms, required=True)
         return ReducedBlock(start, end, rooms) if start and end and rooms is not None else None
 
     def event(self, value: Any, pointer: str) -> Event | None:
@@ -389,9 +459,9 @@ class _ProblemReader(_Reader):
             name=get(obj, "name", pointer, self.name, required=True),
             category=get(obj, "category", pointer, self.choice(CATEGORIES), required=True),
             international=get(obj, "international", pointer, self.boolean, required=True),
-            duration_days=get(obj, "duration_days", pointer, self.at_least_one, required=True),
-            setup_days=get(obj, "setup_days", pointer, self.count, required=False),
-            teardown_days=get(obj, "teardown_days", pointer, self.count, required=False),
+            duration_days=get(obj, "duration_days", pointer, self.public_days, required=True),
+            setup_days=get(obj, "setup_days", pointer, self.day_count, required=False),
+            teardown_days=get(obj, "teardown_days", pointer, self.day_count, required=False),
             window=get(obj, "window", pointer, self.date_range, required=False),
             preferred_start=get(obj, "preferred_start", pointer, self.date, required=False),
             attendance=get(obj, "attendance", pointer, self.count, required=False),
@@ -419,13 +489,13 @@ class _ProblemReader(_Reader):
         if obj is None:
             return None
         get = self.get
-        rooms = get(obj, "rooms_per_night", pointer, self.count, required=True)
+        rooms = get(obj, "rooms_per_night", pointer, self.rooms, required=True)
         need = HotelNeed(
             rooms_per_night=rooms,
             min_stars=get(obj, "min_stars", pointer, self.count, required=False),
             max_distance_km=get(obj, "max_distance_km", pointer, self.amount, required=False),
-            nights_before=get(obj, "nights_before", pointer, self.count, required=False),
-            nights_after=get(obj, "nights_after", pointer, self.count, required=False),
+            nights_before=get(obj, "nights_before", pointer, self.day_count, required=False),
+            nights_after=get(obj, "nights_after", pointer, self.day_count, required=False),
         )
         return need if rooms is not None else None
 
@@ -443,7 +513,7 @@ class _ProblemReader(_Reader):
             return None
         get = self.get
         return Target(
-            year=get(obj, "year", pointer, self.integer, required=True),
+            year=get(obj, "year", pointer, self.year, required=True),
             category=get(obj, "category", pointer, self.choice(CATEGORIES), required=True),
             min_count=get(obj, "min_count", pointer, self.count, required=True),
             international=get(obj, "international", pointer, self.boolean, required=False),
@@ -479,9 +549,9 @@ class _ProblemReader(_Reader):
             return None
         gaps = {}
         for category, gap in obj.items():
-            here = f"{pointer}/{category}"
+            here = _child(pointer, category)
             if self.choice(CATEGORIES)(category, here) is not None:
-                gaps[category] = self.count(gap, here)
+                gaps[category] = self.day_count(gap, here)
         return gaps
 
     def max_concurrent(self, value: Any, pointer: str) -> MaxConcurrentMajor | None:
@@ -517,21 +587,42 @@ def read_problem(data: Any) -> Problem:
     return problem
 
 
-def load_json(path: str | Path) -> Any:
-    """A JSON file's content; unreadable or malformed files raise ProblemFormatError."""
+def _whole_file(message: str) -> ProblemFormatError:
+    """An error about the file as a whole, which no pointer inside it could name."""
+    return ProblemFormatError([FormatIssue("", message)])
+
+
+def _read_text(path: str | Path) -> str:
+    """The file's text. JSON travels as UTF-8 (RFC 8259): other bytes are refused, not guessed."""
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        raw = Path(path).read_bytes()
     except OSError as error:
-        raise ProblemFormatError(
-            [FormatIssue("", f"cannot read {path}: {error.strerror}")]
+        raise _whole_file(f"cannot read {path}: {error.strerror}") from error
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise _whole_file(
+            f"not UTF-8 text (byte {error.start} cannot be decoded): save the file as UTF-8"
         ) from error
+
+
+def _parse_json(text: str) -> Any:
+    """The JSON value of ``text``, whatever the parser trips on named in one line."""
     try:
         return json.loads(text)
     except json.JSONDecodeError as error:
         where = f"line {error.lineno} column {error.colno}"
-        raise ProblemFormatError(
-            [FormatIssue("", f"not valid JSON ({where}): {error.msg}")]
-        ) from error
+        raise _whole_file(f"not valid JSON ({where}): {error.msg}") from error
+    except RecursionError as error:
+        raise _whole_file("not usable JSON: lists or objects nested too deeply") from error
+    except ValueError as error:
+        # Python refuses to convert integers of thousands of digits (int_max_str_digits).
+        raise _whole_file("not usable JSON: a number has too many digits") from error
+
+
+def load_json(path: str | Path) -> Any:
+    """A JSON file's content; unreadable or malformed files raise ProblemFormatError."""
+    return _parse_json(_read_text(path))
 
 
 def load_problem(path: str | Path) -> Problem:
@@ -543,6 +634,9 @@ def load_problem(path: str | Path) -> Problem:
 
 
 class _SolutionReader(_Reader):
+    # Wider than a problem's: hotel nights may fall outside the horizon.
+    earliest, latest = FIRST_NIGHT, LAST_NIGHT
+
     def solution(self, data: Any) -> Solution | None:
         data = self.object(data, "")
         if data is None:
@@ -587,7 +681,7 @@ class _SolutionReader(_Reader):
         if obj is None:
             return None
         hotel = self.get(obj, "hotel", pointer, self.identifier, required=True)
-        rooms = self.get(obj, "rooms_per_night", pointer, self.count, required=True)
+        rooms = self.get(obj, "rooms_per_night", pointer, self.rooms, required=True)
         first = self.get(obj, "first_night", pointer, self.date, required=True)
         last = self.get(obj, "last_night", pointer, self.date, required=True)
         if None in (hotel, rooms, first, last):
@@ -608,7 +702,7 @@ class _SolutionReader(_Reader):
             return None
         get = self.get
         fields = dict(
-            year=get(obj, "year", pointer, self.integer, required=True),
+            year=get(obj, "year", pointer, self.year, required=True),
             category=get(obj, "category", pointer, self.choice(CATEGORIES), required=True),
             min_count=get(obj, "min_count", pointer, self.count, required=True),
             achieved=get(obj, "achieved", pointer, self.count, required=True),

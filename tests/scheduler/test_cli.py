@@ -1,8 +1,10 @@
 """``python -m scheduler``: exit codes and messages, run as a user would (subprocess)."""
 
+import copy
 import json
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -107,3 +109,143 @@ def test_usage_errors_exit_2(args):
     result = run(*args)
     assert result.returncode == 2
     assert "usage:" in result.stderr and "Traceback" not in result.stderr
+
+
+TINY = {
+    "format": "city-events-problem/1",
+    "horizon": {"start": "2026-01-01", "end": "2026-01-31"},
+    "venues": [{"id": "v1", "name": {"en": "V1"}, "kind": "arena", "capacity": 1000}],
+    "hotels": [
+        {
+            "id": "h1",
+            "name": {"en": "H1"},
+            "stars": 3,
+            "location": {"lat": 31.7, "lon": 117.3},
+            "block_rooms": 100,
+        }
+    ],
+    "events": [
+        {
+            "id": "e1",
+            "name": {"en": "E1"},
+            "category": "conference",
+            "international": False,
+            "duration_days": 2,
+            "hotel": {"rooms_per_night": 10},
+        }
+    ],
+}
+
+
+def _tiny(edit: Callable[[dict], object]) -> bytes:
+    """TINY as a file's bytes, after ``edit`` (which changes its argument in place)."""
+    data = copy.deepcopy(TINY)
+    edit(data)
+    return json.dumps(data, ensure_ascii=False).encode("utf-8")
+
+
+def _one_line_exit_2(result: subprocess.CompletedProcess, line: str) -> None:
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr
+    assert len(result.stderr.splitlines()) == 1, result.stderr
+    assert result.stderr.startswith(line), result.stderr
+
+
+# Each once crashed with a traceback (TypeError, UnicodeDecodeError, RecursionError,
+# a TypeError inside OR-Tools, OverflowError) or named a key with "/" as two keys.
+@pytest.mark.parametrize(
+    ("content", "line"),
+    [
+        pytest.param(
+            _tiny(lambda d: d["venues"][0].update(id=["x"])),
+            "/venues/0/id: must be an id: a string of 1-64 characters",
+            id="id-not-a-string",
+        ),
+        pytest.param(
+            json.dumps(TINY | {"name": "合肥"}, ensure_ascii=False).encode("gbk"),
+            "not UTF-8 text (byte ",
+            id="not-utf-8",
+        ),
+        pytest.param(
+            b"[" * 100_000 + b"]" * 100_000,
+            "not usable JSON: lists or objects nested too deeply",
+            id="nested-too-deeply",
+        ),
+        pytest.param(
+            _tiny(lambda d: d["events"][0]["hotel"].update(rooms_per_night=10**19)),
+            "/events/0/hotel/rooms_per_night: must be at most 1000000",
+            id="rooms-beyond-int64",
+        ),
+        pytest.param(
+            _tiny(lambda d: d["events"][0]["hotel"].update(nights_before=10**6)),
+            "/events/0/hotel/nights_before: must be at most 3660",
+            id="nights-past-the-calendar",
+        ),
+        pytest.param(
+            _tiny(lambda d: d["venues"][0].update(area_m2=10**20)),
+            "/venues/0/area_m2: must be at most 1000000000",
+            id="area-beyond-int64",
+        ),
+        pytest.param(
+            _tiny(lambda d: d["horizon"].update(start="0001-01-01")),
+            "/horizon/start: must be a date between 1900-01-01 and 2999-12-31",
+            id="year-1",
+        ),
+        pytest.param(
+            _tiny(lambda d: d.update(rules={"min_gap_days": {"a/b": 3}})),
+            "/rules/min_gap_days/a~1b: must be one of",
+            id="key-with-slash",
+        ),
+    ],
+)
+def test_a_problem_beyond_the_format_exits_2_with_one_line(tmp_path, content, line):
+    problem = tmp_path / "problem.json"
+    problem.write_bytes(content)
+    out = tmp_path / "out.json"
+    _one_line_exit_2(run("solve", str(problem), "-o", str(out)), f"{problem}: {line}")
+    assert not out.exists()
+
+
+@pytest.mark.parametrize(
+    ("changes", "line"),
+    [
+        pytest.param(
+            {"occupancy": {"start": "2026-01-10", "end": "9999-12-31"}},
+            "/assignments/0/occupancy/end: must be a date between 1889-12-24 and 3010-01-08",
+            id="occupancy",
+        ),
+        pytest.param(
+            {
+                "rooms": [
+                    {
+                        "hotel": "h1",
+                        "rooms_per_night": 10,
+                        "first_night": "2026-01-09",
+                        "last_night": "9999-12-31",
+                    }
+                ]
+            },
+            "/assignments/0/rooms/0/last_night: must be a date between 1889-12-24 and 3010-01-08",
+            id="hotel-nights",
+        ),
+    ],
+)
+def test_check_refuses_solution_dates_past_the_limits_with_exit_2(tmp_path, changes, line):
+    problem, solution = tmp_path / "problem.json", tmp_path / "solution.json"
+    problem.write_bytes(_tiny(lambda d: None))
+    assignment = {
+        "event": "e1",
+        "venue": "v1",
+        "start": "2026-01-10",
+        "end": "2026-01-11",
+        "occupancy": {"start": "2026-01-10", "end": "2026-01-11"},
+        "rooms": [],
+    }
+    data = {
+        "format": "city-events-solution/1",
+        "status": "FEASIBLE",
+        "targets_met": True,
+        "assignments": [assignment | changes],
+    }
+    solution.write_text(json.dumps(data), encoding="utf-8")
+    _one_line_exit_2(run("check", str(problem), str(solution)), f"{solution}: {line}")
