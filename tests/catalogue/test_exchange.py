@@ -213,7 +213,7 @@ def test_export_refuses_a_backwards_range_or_an_unwritable_file_with_exit_2(argu
         (lambda d: d["events"][0].update(allowed_venues=["nowhere"]), "/events/0/allowed_venues/0"),
         (
             lambda d: d["events"][0].pop("window") and d["events"][0].update(duration_days=10**8),
-            "/events/0/pinned/start: ",
+            "/events/0/duration_days: ",
         ),
         (
             lambda d: d["events"][2].update(
