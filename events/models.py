@@ -12,11 +12,25 @@ from django.db import models
 from django.db.models import F, Q
 
 from events import validation
+from scheduler.format import MAX_DAYS, MAX_QUANTITY, MAX_ROOMS
 from scheduler.problem import CATEGORIES
-from venues.models import BilingualName, Feature, Venue, bilingual_name_constraint, format_id_field
+from venues.models import (
+    FORMAT_DATES,
+    BilingualName,
+    Feature,
+    Venue,
+    at_most,
+    bilingual_name_constraint,
+    format_id_field,
+)
 
 CATEGORY_CHOICES = [(category, category) for category in CATEGORIES]
 non_negative = MinValueValidator(0)
+
+
+def gap_field() -> models.PositiveSmallIntegerField:
+    """Clear days between two international events of a category; empty: no rule."""
+    return models.PositiveSmallIntegerField(null=True, blank=True, validators=[at_most(MAX_DAYS)])
 
 
 def both_or_neither(first: str, second: str) -> Q:
@@ -36,22 +50,35 @@ class Event(BilingualName):
     category = models.CharField(max_length=16, choices=CATEGORY_CHOICES)
     international = models.BooleanField()
     duration_days = models.PositiveIntegerField(
-        validators=[MinValueValidator(1)], help_text="Public days."
+        validators=[MinValueValidator(1), at_most(MAX_DAYS)], help_text="Public days."
     )
-    setup_days = models.PositiveIntegerField(default=0, validators=[non_negative])
-    teardown_days = models.PositiveIntegerField(default=0, validators=[non_negative])
-    window_start = models.DateField(null=True, blank=True, help_text="Empty: the horizon.")
-    window_end = models.DateField(null=True, blank=True)
-    preferred_start = models.DateField(null=True, blank=True)
-    attendance = models.PositiveIntegerField(default=0, validators=[non_negative])
-    area_m2 = models.PositiveIntegerField(default=0, validators=[non_negative])
+    setup_days = models.PositiveIntegerField(
+        default=0, validators=[non_negative, at_most(MAX_DAYS)]
+    )
+    teardown_days = models.PositiveIntegerField(
+        default=0, validators=[non_negative, at_most(MAX_DAYS)]
+    )
+    window_start = models.DateField(
+        null=True, blank=True, validators=FORMAT_DATES, help_text="Empty: the horizon."
+    )
+    window_end = models.DateField(null=True, blank=True, validators=FORMAT_DATES)
+    preferred_start = models.DateField(null=True, blank=True, validators=FORMAT_DATES)
+    attendance = models.PositiveIntegerField(
+        default=0, validators=[non_negative, at_most(MAX_QUANTITY)]
+    )
+    area_m2 = models.PositiveIntegerField(
+        default=0, validators=[non_negative, at_most(MAX_QUANTITY)]
+    )
     exclusive = models.BooleanField(default=False)
     required_features = models.ManyToManyField(Feature, blank=True, related_name="required_by")
     allowed_venues = models.ManyToManyField(
         Venue, blank=True, related_name="allowed_events", help_text="Empty: any venue that fits."
     )
     hotel_rooms_per_night = models.PositiveIntegerField(
-        null=True, blank=True, validators=[non_negative], help_text="Empty: needs no rooms."
+        null=True,
+        blank=True,
+        validators=[non_negative, at_most(MAX_ROOMS)],
+        help_text="Empty: needs no rooms.",
     )
     hotel_min_stars = models.PositiveSmallIntegerField(
         null=True, blank=True, validators=[MaxValueValidator(5)]
@@ -59,8 +86,12 @@ class Event(BilingualName):
     hotel_max_distance_km = models.FloatField(
         null=True, blank=True, validators=[non_negative], help_text="Empty: no limit."
     )
-    hotel_nights_before = models.PositiveSmallIntegerField(null=True, blank=True)
-    hotel_nights_after = models.PositiveSmallIntegerField(null=True, blank=True)
+    hotel_nights_before = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[at_most(MAX_DAYS)]
+    )
+    hotel_nights_after = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[at_most(MAX_DAYS)]
+    )
     value = models.FloatField(default=0, validators=[non_negative])
     mandatory = models.BooleanField(default=False)
     start_time = models.TimeField(null=True, blank=True, help_text="Empty: all-day.")
@@ -73,11 +104,11 @@ class Event(BilingualName):
     pinned_venue = models.ForeignKey(
         Venue, null=True, blank=True, on_delete=models.PROTECT, related_name="pinned_events"
     )
-    pinned_start = models.DateField(null=True, blank=True)
+    pinned_start = models.DateField(null=True, blank=True, validators=FORMAT_DATES)
     previous_venue = models.ForeignKey(
         Venue, null=True, blank=True, on_delete=models.PROTECT, related_name="previous_events"
     )
-    previous_start = models.DateField(null=True, blank=True)
+    previous_start = models.DateField(null=True, blank=True, validators=FORMAT_DATES)
 
     class Meta:
         ordering = ["id"]
@@ -142,7 +173,7 @@ class Target(models.Model):
     )
     category = models.CharField(max_length=16, choices=CATEGORY_CHOICES)
     international = models.BooleanField(null=True, blank=True, help_text="Empty: count all.")
-    min_count = models.PositiveIntegerField(validators=[non_negative])
+    min_count = models.PositiveIntegerField(validators=[non_negative, at_most(MAX_QUANTITY)])
 
     class Meta:
         ordering = ["year", "category", "international"]
@@ -170,8 +201,8 @@ class Target(models.Model):
 class Blackout(models.Model):
     """Days no public day of the named categories (all when empty) may fall on."""
 
-    start = models.DateField()
-    end = models.DateField()
+    start = models.DateField(validators=FORMAT_DATES)
+    end = models.DateField(validators=FORMAT_DATES)
     categories = models.JSONField(
         null=True, blank=True, help_text='A list such as ["sports"]; empty: every category.'
     )
@@ -201,11 +232,14 @@ class PlanningRules(models.Model):
     SINGLETON_ID = 1
 
     id = models.PositiveSmallIntegerField(primary_key=True, default=SINGLETON_ID, editable=False)
-    min_gap_conference_days = models.PositiveSmallIntegerField(null=True, blank=True)
-    min_gap_exhibition_days = models.PositiveSmallIntegerField(null=True, blank=True)
-    min_gap_sports_days = models.PositiveSmallIntegerField(null=True, blank=True)
+    min_gap_conference_days = gap_field()
+    min_gap_exhibition_days = gap_field()
+    min_gap_sports_days = gap_field()
     major_attendance_at_least = models.PositiveIntegerField(
-        null=True, blank=True, help_text="An event this large or larger is major."
+        null=True,
+        blank=True,
+        validators=[at_most(MAX_QUANTITY)],
+        help_text="An event this large or larger is major.",
     )
     major_max_events = models.PositiveSmallIntegerField(
         null=True, blank=True, help_text="Most major events with a public day on any day."

@@ -9,12 +9,20 @@ from django.db import models
 from django.db.models import F, Q
 
 from events import validation
+from scheduler.format import FIRST_DATE, LAST_DATE, MAX_QUANTITY, MAX_ROOMS
 from scheduler.problem import VENUE_KINDS
 
 format_id_validator = RegexValidator(
     r"^[A-Za-z0-9_.-]{1,64}$", "Use 1 to 64 letters, digits, '_', '.' or '-'."
 )
 non_negative = MinValueValidator(0)
+# The exchange format's limits (scheduler.format), so that every catalogue
+# row exports to a problem the solver reads.
+at_most = MaxValueValidator
+FORMAT_DATES = [
+    validator(limit, message=f"Dates run from {FIRST_DATE} to {LAST_DATE} in the exchange format.")
+    for validator, limit in ((MinValueValidator, FIRST_DATE), (MaxValueValidator, LAST_DATE))
+]
 
 
 def format_id_field(**kwargs) -> models.CharField:
@@ -82,10 +90,12 @@ class Venue(BilingualName):
     lat = latitude_field()
     lon = longitude_field()
     capacity = models.PositiveIntegerField(
-        validators=[non_negative], help_text="Most people on site at once."
+        validators=[non_negative, at_most(MAX_QUANTITY)], help_text="Most people on site at once."
     )
     area_m2 = models.PositiveIntegerField(
-        default=0, validators=[non_negative], help_text="Indoor lettable area; 0 where none."
+        default=0,
+        validators=[non_negative, at_most(MAX_QUANTITY)],
+        help_text="Indoor lettable area; 0 where none.",
     )
     features = models.ManyToManyField(Feature, blank=True, related_name="venues")
 
@@ -111,8 +121,8 @@ class VenueUnavailability(models.Model):
     """Days the venue cannot be let (maintenance, another contract)."""
 
     venue = models.ForeignKey(Venue, on_delete=models.CASCADE, related_name="unavailable")
-    start = models.DateField()
-    end = models.DateField()
+    start = models.DateField(validators=FORMAT_DATES)
+    end = models.DateField(validators=FORMAT_DATES)
     reason = models.CharField(max_length=300, blank=True)
 
     class Meta:
@@ -140,7 +150,8 @@ class Hotel(BilingualName):
     lat = models.FloatField(validators=[MinValueValidator(-90), MaxValueValidator(90)])
     lon = models.FloatField(validators=[MinValueValidator(-180), MaxValueValidator(180)])
     block_rooms = models.PositiveIntegerField(
-        validators=[non_negative], help_text="Rooms per night the hotel contracts to events."
+        validators=[non_negative, at_most(MAX_ROOMS)],
+        help_text="Rooms per night the hotel contracts to events.",
     )
 
     class Meta:
@@ -159,9 +170,9 @@ class HotelReduction(models.Model):
     """Fewer rooms than usual on the nights of a range (Golden Week, say)."""
 
     hotel = models.ForeignKey(Hotel, on_delete=models.CASCADE, related_name="reduced")
-    start = models.DateField()
-    end = models.DateField()
-    block_rooms = models.PositiveIntegerField(validators=[non_negative])
+    start = models.DateField(validators=FORMAT_DATES)
+    end = models.DateField(validators=FORMAT_DATES)
+    block_rooms = models.PositiveIntegerField(validators=[non_negative, at_most(MAX_ROOMS)])
 
     class Meta:
         ordering = ["hotel", "start", "id"]

@@ -120,6 +120,23 @@ def test_feature_create_update_and_delete_in_use(staff):
     assert "still used" in errors_by_field(refused)[None][0]
 
 
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("duration_days", 3661),
+        ("attendance", 10**9 + 1),
+        ("hotel_rooms_per_night", 10**6 + 1),
+        ("window_end", "3000-01-01"),
+        ("preferred_start", "1899-12-31"),
+    ],
+)
+def test_an_event_the_solver_could_not_read_is_400_naming_the_field(staff, plenary, field, value):
+    refused = staff.post("/api/v1/events/", EVENT | {field: value}, format="json")
+    assert refused.status_code == 400
+    assert field in errors_by_field(refused)
+    assert not Event.objects.exists()
+
+
 def test_event_create_read_update(staff, plenary):
     created = staff.post("/api/v1/events/", EVENT, format="json")
     assert created.status_code == 201, created.json()
@@ -481,14 +498,14 @@ def test_a_year_no_calendar_has_is_400_naming_the_filter(staff, resource, year):
         ("place", "9999-12-31", "previous_start"),
     ],
 )
-def test_a_placement_running_off_the_calendar_is_400(staff, action, start, field):
+def test_a_placement_off_the_formats_calendar_is_400(staff, action, start, field):
     expo = make.venue()
     event = make.event(window_start=None, window_end=None)
     response = staff.post(
         f"/api/v1/events/{event.pk}/{action}/", {"venue": expo.pk, "start": start}, format="json"
     )
     assert response.status_code == 400
-    assert "past the calendar" in errors_by_field(response)[field][0]
+    assert "Dates run from 1900-01-01 to 2999-12-31" in errors_by_field(response)[field][0]
     assert Event.objects.get().status == "requested"
 
 
