@@ -20,6 +20,7 @@ FONT = 'system-ui, "PingFang SC", "Microsoft YaHei", "Noto Sans CJK SC", sans-se
 CATEGORY_COLOURS = {"conference": "#0b5cad", "exhibition": "#b35900", "sports": "#1a7f37"}
 OTHER_COLOUR = "#4a5360"
 SHORT_COLOUR = "#a4161a"
+BLACKOUT_COLOUR = "#8a8f98"
 PEAK_SHARE = 0.9
 """A night at or above this share of the block capacity is a peak night."""
 
@@ -83,13 +84,24 @@ def _text(x: float, y: float, text: str, **attrs: str) -> str:
     return f'<text x="{x:.1f}" y="{y:.1f}"{extra}>{esc(text)}</text>'
 
 
+def _next_month(day: dt.date) -> dt.date | None:
+    """The first day of the month after ``day``'s; None after December of year 9999."""
+    if day.month < 12:
+        return dt.date(day.year, day.month + 1, 1)
+    return dt.date(day.year + 1, 1, 1) if day.year < dt.MAXYEAR else None
+
+
 def _months(start: dt.date, end: dt.date) -> list[dt.date]:
-    """First days of the months that begin inside start..end (and start itself)."""
+    """First days of the months that begin inside start..end (and start itself).
+
+    Stepped month by month rather than by adding days, so a range that ends on
+    the last day ``datetime`` knows still draws instead of overflowing.
+    """
     firsts = [start]
-    day = (start.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
-    while day <= end:
+    day = _next_month(start)
+    while day is not None and day <= end:
         firsts.append(day)
-        day = (day + dt.timedelta(days=32)).replace(day=1)
+        day = _next_month(day)
     return firsts
 
 
@@ -149,11 +161,17 @@ class TimelineRow:
 
 @dataclass(frozen=True)
 class Shade:
-    """Days drawn across every row: a blackout, say."""
+    """Days drawn across every row: a blackout, say.
+
+    ``partial`` marks one that holds for some categories only (the Gaokao for
+    sports, say): it is hatched rather than filled, so nobody reads it as a
+    venue closed to every event, and its title should say which categories.
+    """
 
     start: dt.date
     end: dt.date
     title: str
+    partial: bool = False
 
 
 @dataclass(frozen=True)
@@ -162,6 +180,8 @@ class TimelineTexts:
     public: str = "public days"
     move_in: str = "move-in"
     move_out: str = "move-out"
+    blackout: str = "blackout"
+    partial_blackout: str = "blackout for some categories"
     categories: dict[str, str] = field(default_factory=dict)
 
 
@@ -182,28 +202,23 @@ def timeline_svg(
     top = AXIS_H + 24
     laned = [_lanes(row.bars, scale) for row in rows]
     rows_h = ROW_H * max(sum(lanes for _, lanes in laned), 1)
-    hatch = "hatch-" + hashlib.sha1(texts.title.encode()).hexdigest()[:8]
+    # Ids unique to this picture: a scenario page inlines two timelines.
+    suffix = hashlib.sha1(texts.title.encode()).hexdigest()[:8]
+    hatch, blackout_hatch = f"hatch-{suffix}", f"blackout-hatch-{suffix}"
     body = [
         f'<defs><pattern id="{hatch}" width="6" height="6" patternUnits="userSpaceOnUse" '
         'patternTransform="rotate(45)"><rect width="6" height="6" fill="#ffffff"/>'
-        '<line x1="0" y1="0" x2="0" y2="6" stroke="#4a5360" stroke-width="2"/></pattern></defs>'
+        '<line x1="0" y1="0" x2="0" y2="6" stroke="#4a5360" stroke-width="2"/></pattern>'
+        f'<pattern id="{blackout_hatch}" width="8" height="8" patternUnits="userSpaceOnUse" '
+        'patternTransform="rotate(-45)"><line x1="0" y1="0" x2="0" y2="8" '
+        f'stroke="{BLACKOUT_COLOUR}" stroke-width="3" stroke-opacity="0.45"/></pattern></defs>'
     ]
     body += _timeline_legend(texts, hatch)
+    body += _blackout_legend(shades, texts, blackout_hatch)
     for shade in shades:
         span = scale.span(shade.start, shade.end)
         if span:
-            body.append(
-                _rect(
-                    span[0],
-                    top,
-                    span[1],
-                    rows_h,
-                    f"{shade.title}: {shade.start}..{shade.end}",
-                    fill="#8a8f98",
-                    fill_opacity="0.25",
-                    class_="blackout",
-                )
-            )
+            body.append(_shade(shade, span, top, rows_h, blackout_hatch))
     body += scale.axis(top, rows_h)
     y = top
     for row, (bars, lanes) in zip(rows, laned, strict=True):
@@ -246,6 +261,36 @@ def _lanes(bars: Sequence[Bar], scale: _DayScale) -> tuple[list[tuple[Bar, int, 
         stop = plot_end if after is None else scale.x(max(after.occupancy_start, scale.start))
         with_room.append((bar, lane, stop - scale.x(max(bar.start, scale.start)) - 4))
     return with_room, max(len(ends), 1)
+
+
+def _shade(
+    shade: Shade, span: tuple[float, float], top: float, height: float, blackout_hatch: str
+) -> str:
+    """A blackout band over every row: grey for all events, hatched for some categories."""
+    paint = (
+        {"fill": f"url(#{blackout_hatch})", "class_": "blackout partial"}
+        if shade.partial
+        else {"fill": BLACKOUT_COLOUR, "fill_opacity": "0.25", "class_": "blackout"}
+    )
+    title = f"{shade.title}: {shade.start}..{shade.end}"
+    return _rect(span[0], top, span[1], height, title, **paint)
+
+
+def _blackout_legend(
+    shades: Sequence[Shade], texts: TimelineTexts, blackout_hatch: str
+) -> list[str]:
+    """Legend entries, on a second line, for the kinds of blackout the picture shows."""
+    marks, x = [], LABEL_W
+    kinds = (
+        (False, texts.blackout, f'fill="{BLACKOUT_COLOUR}" fill-opacity="0.25"'),
+        (True, texts.partial_blackout, f'fill="url(#{blackout_hatch})" stroke="{BLACKOUT_COLOUR}"'),
+    )
+    for partial, label, paint in kinds:
+        if any(shade.partial == partial for shade in shades):
+            marks.append(f'<rect x="{x}" y="22" width="14" height="12" {paint}/>')
+            marks.append(_text(x + 18, 32, label))
+            x += 18 + text_width(label) + 24
+    return marks
 
 
 def _timeline_legend(texts: TimelineTexts, hatch: str) -> list[str]:

@@ -72,17 +72,37 @@ def require_category(user: Any, category: str) -> None:
         raise PermissionDenied(f"Your role may not write {category} events or their holds.")
 
 
-def planner_required(view: Any) -> Any:
-    """The view for planners (and administrators); visitors who are not staff go to the
-    login page, as from the admin, and staff without the role get a 403."""
+PLANNER_PAGES_READ = ("scheduler.view_plan", "scheduler.view_solverun")
+"""What the planner pages need: they show plans and solve runs, a scenario's unpublished
+one too, so whoever may read those through the API (the convention group, the sports
+bureau, planners, administrators) may read the pages and try what-ifs there."""
+
+PUBLISH = "scheduler.add_scheduleversion"
+"""Publishing a scenario from its page, as publishing anywhere: planners and administrators."""
+
+
+def planner_pages_required(view: Any) -> Any:
+    """The view for staff who may read plans and solve runs; visitors who are not staff go
+    to the login page, as from the admin, and staff without such a role get a 403.
+
+    A what-if changes nothing the public sees, so trying one needs no more than
+    reading; publishing is checked where it happens (``may_publish``).
+    """
 
     @wraps(view)
-    def for_planners(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def for_plan_readers(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         user = request.user
         if not (user.is_active and user.is_staff):
             return redirect_to_login(request.get_full_path(), "admin:login")
-        if not user.has_perm("scheduler.add_solverun"):
-            raise DjangoPermissionDenied("The planner pages are for planners.")
+        if not user.has_perms(PLANNER_PAGES_READ):
+            raise DjangoPermissionDenied(
+                "The planner pages are for the convention group, the sports bureau and planners."
+            )
         return view(request, *args, **kwargs)
 
-    return for_planners
+    return for_plan_readers
+
+
+def may_publish(user: Any) -> bool:
+    """Whether the user may publish a plan (a scenario's included) as the next version."""
+    return user.has_perm(PUBLISH)

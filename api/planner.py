@@ -1,10 +1,12 @@
-"""Planner pages (planner role): venue timeline, hotel pressure, targets, sports season, scenarios.
+"""Planner pages: venue timeline, hotel pressure, targets, sports season, scenarios, solve runs.
 
 Pictures are inline SVG drawn on the server (``api.charts``), so the pages
 need no JavaScript; a running solve refreshes its page every two seconds
 with a plain ``<meta http-equiv="refresh">``. Languages work as on the
 public pages (``?lang=en``). Unpublished plans appear here only, behind the
-login (``api.permissions.planner_required``).
+login, for the staff who may read plans and solve runs: the convention
+group, the sports bureau and planners (``api.permissions.planner_pages_required``).
+Any of them may try a what-if; publishing one stays with the planners.
 
 A scenario's pictures are drawn by the same functions as the published
 plan's, fed with both plans, so the two compare on one scale.
@@ -13,10 +15,13 @@ plan's, fed with both plans, so the two compare on one scale.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+import uuid
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from functools import wraps
+from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -29,12 +34,14 @@ from django.views.decorators.http import require_http_methods, require_safe
 from api import charts, ical
 from api.feeds import request_lang
 from api.pages import CATEGORIES, page, with_lang
-from api.permissions import planner_required
+from api.permissions import may_publish, planner_pages_required
 from events.exchange import catalogue_export
-from scheduler.models import Scenario
+from events.selectors import blackout_list
+from scheduler.models import Scenario, SolveRun
 from scheduler.planner import (
     CITY_WIDE,
     Placed,
+    TargetStatus,
     nightly_loads,
     overlapping,
     plan_placed,
@@ -45,8 +52,8 @@ from scheduler.planner import (
     targets_status,
     year_range,
 )
-from scheduler.problem import DateRange, Problem
-from scheduler.publishing import latest_version
+from scheduler.problem import DateRange, Name, Problem, Venue
+from scheduler.publishing import PUBLISHABLE_SOLVER_STATUSES, latest_version
 from scheduler.scenarios import (
     scenario_create,
     scenario_diff,
@@ -54,35 +61,110 @@ from scheduler.scenarios import (
     scenario_solve,
     scenario_withdraw,
 )
+from scheduler.services import solve_runs_fail_stale
 
 MAX_RANGE_DAYS = 3 * 366
 MIN_YEAR, MAX_YEAR = 2000, 2100
 
 
-def _year(request: HttpRequest) -> int:
-    """``?year=``, else the first year of the published plan, else this year."""
+class BadParameter(Exception):
+    """A query parameter a page cannot honour; the page answers 400 and names it.
+
+    Showing the default year instead would answer a question nobody asked.
+    """
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field, self.message = field, message
+
+
+def answers_bad_parameters(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """The view, with a ``BadParameter`` shown as a 400 page naming the parameter.
+
+    The view runs in the page's language, so the message is in the reader's.
+    """
+
+    @wraps(view)
+    def answering(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        lang = request_lang(request)
+        with translation.override(ical.LANGS[lang]):
+            try:
+                return view(request, *args, **kwargs)
+            except BadParameter as bad:
+                error = bad
+        response = page(
+            request,
+            "planner/bad_parameter.html",
+            {"error": error, "retry_url": with_lang(request.path, lang)},
+        )
+        response.status_code = 400
+        return response
+
+    return answering
+
+
+def _given_year(request: HttpRequest) -> int | None:
+    """``?year=`` as a number from 2000 to 2100; None when not given."""
+    given = request.GET.get("year", "").strip()
+    if not given:
+        return None
     try:
-        year = int(request.GET.get("year", ""))
+        year = int(given)
     except ValueError:
         year = 0
-    if MIN_YEAR <= year <= MAX_YEAR:
-        return year
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise BadParameter(
+            "year",
+            _("Give a year from %(first)s to %(last)s, not “%(given)s”.")
+            % {"first": MIN_YEAR, "last": MAX_YEAR, "given": given},
+        )
+    return year
+
+
+def _default_year() -> int:
+    """The first year of the published plan, else this year."""
     version = latest_version()
     return version.plan.horizon_start.year if version else dt.date.today().year
 
 
-def _days(request: HttpRequest, default: DateRange | None = None) -> DateRange:
-    """``?start=&end=`` when both parse and make a sensible range, else ``default``, else
-    the ``?year=``."""
+def _year(request: HttpRequest) -> int:
+    """``?year=``, else the first year of the published plan, else this year."""
+    year = _given_year(request)
+    return year if year is not None else _default_year()
+
+
+def _date(request: HttpRequest, name: str) -> dt.date | None:
+    """The date in ``?name=`` (YYYY-MM-DD); None when not given."""
+    given = request.GET.get(name, "").strip()
+    if not given:
+        return None
     try:
-        start = dt.date.fromisoformat(request.GET.get("start", ""))
-        end = dt.date.fromisoformat(request.GET.get("end", ""))
-        sensible = start <= end and (end - start).days < MAX_RANGE_DAYS
+        return dt.date.fromisoformat(given)
     except ValueError:
-        sensible = False
-    if sensible:
-        return DateRange(start, end)
-    return default or year_range(_year(request))
+        raise BadParameter(
+            name, _("Give a date as YYYY-MM-DD, not “%(given)s”.") % {"given": given}
+        ) from None
+
+
+def _days(request: HttpRequest, default: DateRange | None = None) -> DateRange:
+    """``?start=&end=``, else the ``?year=``, else ``default``, else the published plan's
+    first year. Both ends or neither; at most three years."""
+    start, end = _date(request, "start"), _date(request, "end")
+    year = _given_year(request)  # checked even when the range wins: no bad input is ignored
+    if start is None and end is None:
+        if year is None and default is not None:
+            return default
+        return year_range(year if year is not None else _default_year())
+    if start is None or end is None:
+        missing = "start" if start is None else "end"
+        raise BadParameter(missing, _("Give the first and the last day, or neither."))
+    if end < start:
+        raise BadParameter("end", _("The last day comes before the first."))
+    if (end - start).days >= MAX_RANGE_DAYS:
+        raise BadParameter(
+            "end", _("Show at most %(days)s days at once.") % {"days": MAX_RANGE_DAYS}
+        )
+    return DateRange(start, end)
 
 
 def _svg(markup: str) -> SafeString:
@@ -94,11 +176,34 @@ def _category_labels() -> dict[str, str]:
     return {c: ical.category_label(c) for c in CATEGORIES}
 
 
+def _shades(days: DateRange, lang: str) -> list[charts.Shade]:
+    """The catalogue's blackouts over ``days``, with their reasons in ``lang``.
+
+    One that holds for some categories only (the Gaokao for sports) is drawn
+    hatched and says which, so nobody takes it for days closed to every event.
+    Call inside the page's language.
+    """
+    shades = []
+    for blackout in blackout_list().filter(start__lte=days.end, end__gte=days.start):
+        reason = Name(blackout.reason_zh or None, blackout.reason_en or None).text(lang)
+        reason = reason or _("Blackout")
+        if blackout.categories:
+            only = ", ".join(ical.category_label(c) for c in blackout.categories)
+            reason = _("%(reason)s (%(categories)s only)") % {"reason": reason, "categories": only}
+        shades.append(
+            charts.Shade(blackout.start, blackout.end, reason, partial=bool(blackout.categories))
+        )
+    return shades
+
+
 def timeline_picture(
-    placed: Iterable[Placed], problem: Problem, days: DateRange, lang: str, title: str
+    placed: Iterable[Placed], venues: Sequence[Venue], days: DateRange, lang: str, title: str
 ) -> SafeString:
-    """The venue timeline of ``placed`` over ``days``: every venue a row, blackouts shaded."""
-    by_venue: dict[str, list[charts.Bar]] = {v.id: [] for v in problem.venues}
+    """The venue timeline of ``placed`` over ``days``: every venue a row, blackouts shaded.
+
+    Call inside the page's language.
+    """
+    by_venue: dict[str, list[charts.Bar]] = {v.id: [] for v in venues}
     for p in overlapping(placed, days):
         by_venue.setdefault(p.venue, []).append(
             charts.Bar(
@@ -111,25 +216,24 @@ def timeline_picture(
                 occupancy_end=p.occupancy.end,
             )
         )
-    names = {v.id: v.name.text(lang) for v in problem.venues}
+    names = {v.id: v.name.text(lang) for v in venues}
     rows = [
         charts.TimelineRow(venue=v, label=names.get(v, v), bars=bars)
         for v, bars in by_venue.items()
-    ]
-    shades = [
-        charts.Shade(b.start, b.end, b.reason or _("Blackout"))
-        for b in problem.blackouts
-        if b.range.overlaps(days)
     ]
     texts = charts.TimelineTexts(
         title=title,
         public=_("public days"),
         move_in=_("move-in"),
         move_out=_("move-out"),
+        blackout=_("blackout"),
+        partial_blackout=_("blackout for some categories"),
         categories=_category_labels(),
     )
     return _svg(
-        charts.timeline_svg(rows, start=days.start, end=days.end, shades=shades, texts=texts)
+        charts.timeline_svg(
+            rows, start=days.start, end=days.end, shades=_shades(days, lang), texts=texts
+        )
     )
 
 
@@ -141,21 +245,66 @@ def _range_links(request: HttpRequest, days: DateRange, lang: str) -> dict[str, 
     }
 
 
-@planner_required
+def run_status(run: SolveRun | None) -> str:
+    """A solve run's state in the active language, with the solver's verdict once it has one."""
+    if run is None:
+        return "–"
+    states = {
+        SolveRun.Status.QUEUED: _("queued"),
+        SolveRun.Status.RUNNING: _("running"),
+        SolveRun.Status.SUCCEEDED: _("succeeded"),
+        SolveRun.Status.FAILED: _("failed"),
+    }
+    verdicts = {
+        "OPTIMAL": _("optimal"),
+        "FEASIBLE": _("feasible"),
+        "INFEASIBLE": _("infeasible"),
+        "UNKNOWN": _("no answer in time"),
+        "MODEL_INVALID": _("invalid model"),
+    }
+    state = states.get(run.status, run.status)
+    if not run.solver_status:
+        return state
+    verdict = verdicts.get(run.solver_status, run.solver_status)
+    return _("%(state)s (%(verdict)s)") % {"state": state, "verdict": verdict}
+
+
+def progress_context(run: SolveRun | None) -> dict[str, Any]:
+    """What ``planner/_progress.html`` draws: a run's state and figures, and whether it is
+    still going (the page then refreshes itself). Call inside the page's language."""
+    return {
+        "run": run,
+        "running": run is not None and not run.is_finished,
+        "run_status": run_status(run),
+        "gap_percent": run.gap * 100 if run is not None and run.gap is not None else None,
+    }
+
+
+@planner_pages_required
 @require_safe
 def index(request: HttpRequest) -> HttpResponse:
-    """The planner's start page: the pictures and the scenarios."""
+    """The planner's start page: the pictures, the scenarios and the latest solve runs."""
     lang = request_lang(request)
-    scenarios = Scenario.objects.select_related("solve_run", "base_version", "owner")[:50]
-    return page(
-        request,
-        "planner/index.html",
-        {"scenarios": scenarios, "lang_suffix": with_lang("", lang), "year": _year(request)},
+    scenarios = Scenario.objects.select_related("solve_run", "base_version", "owner").defer(
+        "solve_run__problem", "solve_run__solution"
+    )[:50]
+    runs = (
+        SolveRun.objects.filter(scenarios=None)
+        .select_related("requested_by")
+        .defer("problem", "solution")[:20]
     )
+    with translation.override(ical.LANGS[lang]):
+        context = {
+            "scenarios": [(s, run_status(s.solve_run)) for s in scenarios],
+            "runs": [(run, run_status(run)) for run in runs],
+            "lang_suffix": with_lang("", lang),
+        }
+    return page(request, "planner/index.html", context)
 
 
-@planner_required
+@planner_pages_required
 @require_safe
+@answers_bad_parameters
 def timeline(request: HttpRequest) -> HttpResponse:
     """Venue timeline of the published plan for a year or ``?start=&end=``."""
     lang = request_lang(request)
@@ -164,7 +313,7 @@ def timeline(request: HttpRequest) -> HttpResponse:
         problem = catalogue_export(start=days.start, end=days.end)
         picture = timeline_picture(
             plan_placed(published_plan(latest_version())),
-            problem,
+            problem.venues,
             days,
             lang,
             _("Venue timeline %(start)s to %(end)s") % {"start": days.start, "end": days.end},
@@ -234,8 +383,9 @@ def pressure_sections(
     return [city, *busiest]
 
 
-@planner_required
+@planner_pages_required
 @require_safe
+@answers_bad_parameters
 def hotels(request: HttpRequest) -> HttpResponse:
     """Rooms held per night against block capacity, city-wide and per hotel."""
     lang = request_lang(request)
@@ -251,15 +401,28 @@ def hotels(request: HttpRequest) -> HttpResponse:
     )
 
 
-@planner_required
+def _planned_days(scenario: Scenario) -> DateRange:
+    """The days a scenario's pictures cover: those its solve planned, else its own range.
+
+    A solve's horizon is bounded (the format's dates, ``SOLVER_MAX_HORIZON_YEARS``);
+    a scenario's range is not, and a picture of it could run to the year 9999.
+    """
+    run = scenario.solve_run
+    if run is None:
+        return DateRange(scenario.horizon_start, scenario.horizon_end)
+    return DateRange(run.horizon_start, run.horizon_end)
+
+
+@planner_pages_required
 @require_safe
+@answers_bad_parameters
 def scenario_hotels(request: HttpRequest, pk: int) -> HttpResponse:
     """A scenario's hotel pressure under the published plan's, hotel by hotel, one scale each."""
     lang = request_lang(request)
     scenario = get_object_or_404(
         Scenario.objects.select_related("solve_run", "base_version"), pk=pk
     )
-    days = _days(request, DateRange(scenario.horizon_start, scenario.horizon_end))
+    days = _days(request, _planned_days(scenario))
     sections = []
     if scenario_has_plan(scenario):
         with translation.override(ical.LANGS[lang]):
@@ -276,7 +439,8 @@ def scenario_hotels(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def targets_picture(statuses, lang: str, title: str) -> SafeString:
+def targets_picture(statuses: Sequence[TargetStatus], lang: str, title: str) -> SafeString:
+    """Required against achieved for each target's status. Call inside the page's language."""
     bars = [
         charts.TargetBar(
             label=_target_label(s.target.category, s.target.international),
@@ -291,12 +455,14 @@ def targets_picture(statuses, lang: str, title: str) -> SafeString:
 
 
 def _target_label(category: str, international: bool | None) -> str:
+    """A target as a person names it: the category's name and its scope, never a code."""
     scope = {True: _("international"), False: _("domestic"), None: _("all")}[international]
     return f"{ical.category_label(category)} ({scope})"
 
 
-@planner_required
+@planner_pages_required
 @require_safe
+@answers_bad_parameters
 def targets(request: HttpRequest) -> HttpResponse:
     """Yearly targets: required vs achieved in the published plan, and why any falls short."""
     lang = request_lang(request)
@@ -351,8 +517,9 @@ def _sports_change(post, *, season_events: set[str]) -> tuple[str, dict]:
     return name, change
 
 
-@planner_required
+@planner_pages_required
 @require_http_methods(["GET", "POST"])
+@answers_bad_parameters
 def season_view(request: HttpRequest) -> HttpResponse:
     """The sports bureau's season: events, targets, spacing, venue needs; a what-if form."""
     lang = request_lang(request)
@@ -400,6 +567,7 @@ def season_view(request: HttpRequest) -> HttpResponse:
             "season": view,
             "rows": rows,
             "picture": picture,
+            "before_name": view.before.name(lang) if view.before else "",
             "error": error,
             "form": request.POST if error else {},
             **_range_links(request, year_range(year), lang),
@@ -410,9 +578,15 @@ def season_view(request: HttpRequest) -> HttpResponse:
 
 
 def _scenario_act(request: HttpRequest, scenario: Scenario) -> None:
-    """What the scenario page's forms ask: publish, withdraw an event and re-plan, or solve."""
+    """What the scenario page's forms ask: publish, withdraw an event and re-plan, or solve.
+
+    Trying things is for everyone who may read the page; publishing changes
+    what the public sees, so it needs the planners' permission (403 otherwise).
+    """
     action = request.POST.get("action")
     if action == "publish":
+        if not may_publish(request.user):
+            raise PermissionDenied("Publishing a scenario is for planners.")
         scenario_publish(
             scenario=scenario, comment=request.POST.get("comment", ""), user=request.user
         )
@@ -424,6 +598,13 @@ def _scenario_act(request: HttpRequest, scenario: Scenario) -> None:
         scenario_solve(scenario=scenario, requested_by=request.user)
 
 
+def _event_label(problem: Problem, code: str, lang: str) -> str:
+    """An event of the problem by its name in ``lang`` and its code; the code alone for an
+    event the problem does not hold."""
+    event = next((e for e in problem.events if e.id == code), None)
+    return f"{event.name.text(lang)} ({code})" if event is not None else code
+
+
 def _withdrawable(scenario: Scenario, problem: Problem, lang: str) -> list[tuple[str, str]]:
     """(code, label) of the events the scenario may still withdraw; contracts (full or
     partial pins) say so."""
@@ -433,28 +614,253 @@ def _withdrawable(scenario: Scenario, problem: Problem, lang: str) -> list[tuple
         if event.id in scenario.withdrawn:
             continue
         contracted = event.pinned is not None or event.is_partly_pinned
-        label = f"{event.name.text(lang)} ({event.id})" + (contract if contracted else "")
+        label = _event_label(problem, event.id, lang) + (contract if contracted else "")
         options.append((event.id, label))
     return sorted(options, key=lambda option: option[1])
 
 
+# --- what a scenario changes, in words ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ChangeRow:
+    """One of the scenario's event dicts as a person reads it: which event, and what it
+    would be instead (field name, value), in the page's language."""
+
+    event: str
+    name: str
+    new: bool
+    fields: list[tuple[str, str]]
+
+
+def _field_names() -> dict[str, str]:
+    """The exchange format's event fields by their names on the page (active language)."""
+    return {
+        "name": _("Name"),
+        "category": _("Category"),
+        "international": _("International"),
+        "duration_days": _("Public days"),
+        "setup_days": _("Move-in days"),
+        "teardown_days": _("Move-out days"),
+        "window": _("Window"),
+        "preferred_start": _("Preferred first day"),
+        "attendance": _("Attendance"),
+        "area_m2": _("Area (m²)"),
+        "exclusive": _("Whole venue"),
+        "required_features": _("Required features"),
+        "allowed_venues": _("Allowed venues"),
+        "hotel": _("Hotel rooms"),
+        "value": _("Value"),
+        "mandatory": _("Must be placed"),
+        "pinned": _("Contract"),
+        "pinned_venue": _("Contracted venue"),
+        "pinned_start": _("Contracted first day"),
+        "previous": _("Previous placement"),
+        "start_time": _("Daily start"),
+        "end_time": _("Daily end"),
+    }
+
+
+def _hotel_text(need: dict[str, Any]) -> str:
+    """A hotel need ("600 rooms a night, 4★+, within 15 km, 1 night before, 0 after")."""
+    parts = [_("%(rooms)s rooms a night") % {"rooms": need["rooms_per_night"]}]
+    if need.get("min_stars") is not None:
+        parts.append(f"{need['min_stars']}★+")
+    if need.get("max_distance_km") is not None:
+        parts.append(_("within %(km)s km") % {"km": need["max_distance_km"]})
+    if need.get("nights_before") is not None:
+        parts.append(_("%(nights)s nights before") % {"nights": need["nights_before"]})
+    if need.get("nights_after") is not None:
+        parts.append(_("%(nights)s nights after") % {"nights": need["nights_after"]})
+    return ", ".join(parts)
+
+
+def _value_text(key: str, value: Any, venue_names: dict[str, str]) -> str:
+    """A field's value as a person reads it: names, not codes, and yes/no, not true/false.
+
+    The dicts passed the format's checks when the scenario was made, so each
+    key has its format's shape.
+    """
+    if value is None or value == []:
+        return "–"
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if key == "name":
+        return " / ".join(text for text in (value.get("zh"), value.get("en")) if text)
+    if key == "category":
+        return ical.category_label(value)
+    if key == "window":
+        return f"{value['start']} – {value['end']}"
+    if key in ("pinned", "previous"):
+        return f"{venue_names.get(value['venue'], value['venue'])}, {value['start']}"
+    if key == "pinned_venue":
+        return venue_names.get(value, value)
+    if key == "allowed_venues":
+        return ", ".join(venue_names.get(v, v) for v in value)
+    if key == "hotel":
+        return _hotel_text(value)
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    return str(value)
+
+
+def change_rows(scenario: Scenario, problem: Problem, lang: str) -> list[ChangeRow]:
+    """The scenario's changed and added events, field by field. Call inside the page's
+    language; ``problem`` is the catalogue over the scenario's range."""
+    names = _field_names()
+    venue_names = {v.id: v.name.text(lang) for v in problem.venues}
+    catalogue = {e.id: e for e in problem.events}
+    rows = []
+    for change in scenario.events:
+        code = change["id"]
+        known = catalogue.get(code)
+        name = known.name if known is not None else Name(**change.get("name", {}))
+        fields = [
+            (names.get(key, key), _value_text(key, value, venue_names))
+            for key, value in change.items()
+            if key != "id"
+        ]
+        rows.append(ChangeRow(code, name.text(lang) or code, known is None, fields or [("–", "–")]))
+    return rows
+
+
+# --- the differences, in words ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DiffRow:
+    """An event publishing the scenario would move, add or drop, as the page shows it."""
+
+    kind: str
+    """"moved", "added" or "dropped": the row's class."""
+    label: str
+    event: str
+    name: str
+    published: str
+    scenario: str
+    notes: tuple[tuple[str, str], ...] = ()
+    """(class, text) of what a dropped row should add: withdrawn, a contract broken."""
+
+
+def diff_rows(diff: dict[str, Any], venue_names: dict[str, str], lang: str) -> list[DiffRow]:
+    """The differences' moved, added and dropped events with names and venues in ``lang``
+    (never codes). Call inside the page's language."""
+
+    def name(row: dict[str, Any]) -> str:
+        return Name(row["name_zh"] or None, row["name_en"] or None).text(lang) or row["event"]
+
+    def when_where(row: dict[str, Any]) -> str:
+        return f"{row['start']} – {row['end']}, {venue_names.get(row['venue'], row['venue'])}"
+
+    def notes(row: dict[str, Any]) -> tuple[tuple[str, str], ...]:
+        return tuple(
+            (kind, text)
+            for kind, text, applies in (
+                ("withdrawn-note", _("withdrawn in this scenario"), row["withdrawn"]),
+                (
+                    "contract-note",
+                    _("a confirmed booking: publishing breaks its contract"),
+                    row["confirmed"],
+                ),
+            )
+            if applies
+        )
+
+    return [
+        *(
+            DiffRow(
+                "moved", _("moved"), e["event"], name(e), when_where(e["old"]), when_where(e["new"])
+            )
+            for e in diff["moved"]
+        ),
+        *(
+            DiffRow("added", _("added"), e["event"], name(e), "–", when_where(e))
+            for e in diff["added"]
+        ),
+        *(
+            DiffRow("dropped", _("dropped"), e["event"], name(e), when_where(e), "–", notes(e))
+            for e in diff["dropped"]
+        ),
+    ]
+
+
+def _scenario_target_label(target: dict[str, Any]) -> str:
+    return f"{target['year']} {_target_label(target['category'], target['international'])}"
+
+
+def targets_picture_from_diff(diff: dict[str, Any]) -> SafeString:
+    """Targets after the scenario, the published achievement in each bar's tooltip.
+
+    Call inside the page's language.
+    """
+    bars = [
+        charts.TargetBar(
+            label=_scenario_target_label(t),
+            required=t["min_count"],
+            achieved=t["after"],
+            category=t["category"],
+        )
+        for t in diff["targets"]
+    ]
+    texts = charts.TargetTexts(
+        title=_("Targets with the scenario"), required=_("required"), achieved=_("achieved")
+    )
+    return _svg(charts.targets_svg(bars, texts=texts))
+
+
 def _timelines(scenario: Scenario, problem: Problem, lang: str) -> list[tuple[str, SafeString]]:
-    """The published plan's venue timeline above the scenario's, over the scenario's range."""
-    days = DateRange(scenario.horizon_start, scenario.horizon_end)
+    """The published plan's venue timeline above the scenario's, over the days it planned."""
+    days = _planned_days(scenario)
     plans = [
         (_("Published plan"), plan_placed(published_plan(scenario.base_version))),
         (scenario.name, scenario_placed(scenario)),
     ]
     return [
-        (title, timeline_picture(placed, problem, days, lang, title)) for title, placed in plans
+        (title, timeline_picture(placed, problem.venues, days, lang, title))
+        for title, placed in plans
     ]
 
 
-@planner_required
+def _differences(scenario: Scenario, diff: dict[str, Any], problem: Problem, lang: str) -> dict:
+    """The page's differences: the table, the targets and both timelines."""
+    venue_names = {v.id: v.name.text(lang) for v in problem.venues}
+    return {
+        "diff_rows": diff_rows(diff, venue_names, lang),
+        "target_rows": [(_scenario_target_label(t), t) for t in diff["targets"]],
+        "targets_picture": targets_picture_from_diff(diff),
+        "pictures": _timelines(scenario, problem, lang),
+    }
+
+
+def _scenario_context(scenario: Scenario, lang: str) -> dict[str, Any]:
+    """Everything the scenario page shows, in ``lang``."""
+    run = scenario.solve_run
+    running = run is not None and not run.is_finished
+    published = run is not None and hasattr(run, "plan")
+    diff = scenario_diff(scenario=scenario)
+    with translation.override(ical.LANGS[lang]):
+        problem = catalogue_export(start=scenario.horizon_start, end=scenario.horizon_end)
+        context = {
+            **progress_context(run),
+            "scenario": scenario,
+            "published": published,
+            "diff": diff,
+            "publishable": diff is not None
+            and diff["solver_status"] in PUBLISHABLE_SOLVER_STATUSES,
+            "changes": change_rows(scenario, problem, lang),
+            "withdrawn": [_event_label(problem, code, lang) for code in scenario.withdrawn],
+            "withdrawable": [] if published or running else _withdrawable(scenario, problem, lang),
+        }
+        if diff is not None:
+            context |= _differences(scenario, diff, problem, lang)
+    return context
+
+
+@planner_pages_required
 @require_http_methods(["GET", "POST"])
 def scenario_page(request: HttpRequest, pk: int) -> HttpResponse:
     """One scenario: live progress while solving, then the differences and both timelines;
-    forms to withdraw an event, solve again and publish."""
+    forms to withdraw an event and solve again, and for planners to publish."""
     lang = request_lang(request)
     scenario = get_object_or_404(
         Scenario.objects.select_related("solve_run", "base_version", "owner"), pk=pk
@@ -466,51 +872,35 @@ def scenario_page(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect(with_lang(reverse("planner:scenario", args=[pk]), lang))
         except ValidationError as invalid:
             error = "; ".join(invalid.messages)
-    run = scenario.solve_run
-    running = run is not None and not run.is_finished
-    published = run is not None and hasattr(run, "plan")
-    diff = scenario_diff(scenario=scenario)
-    pictures, picture_targets, withdrawable = [], None, []
-    if not running:
-        with translation.override(ical.LANGS[lang]):
-            problem = catalogue_export(start=scenario.horizon_start, end=scenario.horizon_end)
-            if diff is not None:
-                pictures = _timelines(scenario, problem, lang)
-                picture_targets = targets_picture_from_diff(diff, lang)
-            if not published:
-                withdrawable = _withdrawable(scenario, problem, lang)
-    response = page(
-        request,
-        "planner/scenario.html",
-        {
-            "scenario": scenario,
-            "run": run,
-            "running": running,
-            "published": published,
-            "gap_percent": run.gap * 100 if run is not None and run.gap is not None else None,
-            "diff": diff,
-            "pictures": pictures,
-            "targets_picture": picture_targets,
-            "withdrawable": withdrawable,
-            "error": error,
-        },
-    )
+    context = _scenario_context(scenario, lang)
+    context |= {"error": error, "may_publish": may_publish(request.user)}
+    response = page(request, "planner/scenario.html", context)
     response.status_code = 400 if error else 200
     return response
 
 
-def targets_picture_from_diff(diff: dict, lang: str) -> SafeString:
-    """Targets after the scenario, the published achievement in each bar's tooltip."""
-    bars = [
-        charts.TargetBar(
-            label=f"{t['year']} {_target_label(t['category'], t['international'])}",
-            required=t["min_count"],
-            achieved=t["after"],
-            category=t["category"],
-        )
-        for t in diff["targets"]
-    ]
-    texts = charts.TargetTexts(
-        title=_("Targets with the scenario"), required=_("required"), achieved=_("achieved")
+# --- an ordinary solve run ---------------------------------------------------------------
+
+
+@planner_pages_required
+@require_safe
+def run_page(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+    """A solve run's live progress (objective, bound, gap, elapsed), refreshing itself while
+    it runs, then its outcome: the plan it wrote, or why it failed."""
+    solve_runs_fail_stale()  # a run whose worker died would refresh its page for ever
+    lang = request_lang(request)
+    run = get_object_or_404(
+        SolveRun.objects.select_related("requested_by", "plan__schedule_version").defer(
+            "problem", "solution"
+        ),
+        pk=pk,
     )
-    return _svg(charts.targets_svg(bars, texts=texts))
+    with translation.override(ical.LANGS[lang]):
+        context = progress_context(run)
+    plan = getattr(run, "plan", None)
+    context |= {
+        "plan": plan,
+        "version": getattr(plan, "schedule_version", None),
+        "scenario": run.scenarios.first(),
+    }
+    return page(request, "planner/run.html", context)

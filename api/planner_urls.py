@@ -14,4 +14,5 @@ urlpatterns = [
     path("season/", planner.season_view, name="season"),
     path("scenarios/<int:pk>/", planner.scenario_page, name="scenario"),
     path("scenarios/<int:pk>/hotels/", planner.scenario_hotels, name="scenario-hotels"),
+    path("runs/<uuid:pk>/", planner.run_page, name="run"),
 ]

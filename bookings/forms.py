@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from bookings.availability import AvailabilityRequest
 from events.models import CATEGORY_CHOICES
@@ -15,23 +16,44 @@ MAX_WINDOW_DAYS = 3 * 366  # a question beyond three years is a mistake, not a p
 
 
 class AvailabilityForm(forms.Form):
-    category = forms.ChoiceField(choices=CATEGORY_CHOICES)
-    window_start = forms.DateField(help_text="First day a public day may fall on.")
-    window_end = forms.DateField(help_text="Last day a public day may fall on.")
-    duration_days = forms.IntegerField(min_value=1, max_value=366, help_text="Public days.")
-    setup_days = forms.IntegerField(min_value=0, max_value=60, required=False, initial=0)
-    teardown_days = forms.IntegerField(min_value=0, max_value=60, required=False, initial=0)
-    area_m2 = forms.IntegerField(min_value=0, required=False, initial=0)
-    attendance = forms.IntegerField(min_value=0, required=False, initial=0)
-    exclusive = forms.BooleanField(required=False)
-    required_features = forms.ModelMultipleChoiceField(
-        queryset=Feature.objects.all(), to_field_name="code", required=False
+    category = forms.ChoiceField(choices=CATEGORY_CHOICES, label=_("Category"))
+    window_start = forms.DateField(
+        label=_("Window start"), help_text="First day a public day may fall on."
     )
-    rooms_per_night = forms.IntegerField(min_value=1, required=False)
-    min_stars = forms.IntegerField(min_value=0, max_value=5, required=False)
-    max_distance_km = forms.FloatField(min_value=0, required=False)
-    nights_before = forms.IntegerField(min_value=0, max_value=30, required=False)
-    nights_after = forms.IntegerField(min_value=0, max_value=30, required=False)
+    window_end = forms.DateField(
+        label=_("Window end"), help_text="Last day a public day may fall on."
+    )
+    duration_days = forms.IntegerField(
+        min_value=1, max_value=366, label=_("Public days"), help_text="Public days."
+    )
+    setup_days = forms.IntegerField(
+        min_value=0, max_value=60, required=False, initial=0, label=_("Move-in days")
+    )
+    teardown_days = forms.IntegerField(
+        min_value=0, max_value=60, required=False, initial=0, label=_("Move-out days")
+    )
+    area_m2 = forms.IntegerField(min_value=0, required=False, initial=0, label=_("Area (m²)"))
+    attendance = forms.IntegerField(min_value=0, required=False, initial=0, label=_("Attendance"))
+    exclusive = forms.BooleanField(required=False, label=_("Whole venue"))
+    required_features = forms.ModelMultipleChoiceField(
+        queryset=Feature.objects.all(),
+        to_field_name="code",
+        required=False,
+        label=_("Required features"),
+    )
+    rooms_per_night = forms.IntegerField(min_value=1, required=False, label=_("Rooms a night"))
+    min_stars = forms.IntegerField(
+        min_value=0, max_value=5, required=False, label=_("Hotel stars at least")
+    )
+    max_distance_km = forms.FloatField(
+        min_value=0, required=False, label=_("Hotel distance at most (km)")
+    )
+    nights_before = forms.IntegerField(
+        min_value=0, max_value=30, required=False, label=_("Hotel nights before")
+    )
+    nights_after = forms.IntegerField(
+        min_value=0, max_value=30, required=False, label=_("Hotel nights after")
+    )
 
     def clean(self) -> dict:
         cleaned = super().clean()

@@ -155,6 +155,17 @@ def _counts(target: Target, event: PublishedEvent) -> bool:
     )
 
 
+def diagnosis_head(target: Target) -> str:
+    """How the solver's diagnosis line of ``target`` begins, up to the colon.
+
+    ``scheduler.diagnosis._target_head`` writes "2026 sports (international): 0 of 1 — ...";
+    matching the scope and the colon keeps an international, a domestic and
+    an all-events target of one category from showing each other's lines.
+    """
+    scope = {True: " (international)", False: " (domestic)", None: ""}[target.international]
+    return f"{target.year} {target.category}{scope}:"
+
+
 def targets_status(year: int, version: ScheduleVersion | None) -> list[TargetStatus]:
     """Each target of ``year``: required, achieved in the published version, and the
     solver's diagnosis lines for it when it falls short."""
@@ -164,7 +175,7 @@ def targets_status(year: int, version: ScheduleVersion | None) -> list[TargetSta
     statuses = []
     for target in problem.targets:
         achieved = sum(1 for event in shown if _counts(target, event))
-        head = f"{target.year} {target.category}"
+        head = diagnosis_head(target)
         lines = (
             tuple(line for line in diagnosis if line.startswith(head))
             if achieved < target.min_count
@@ -201,6 +212,9 @@ class Season:
     targets: list[TargetStatus]
     min_gap_days: int | None
     venue_names: dict[str, Name]
+    before: PublishedEvent | None = None
+    """The last published international sports event before the year, which the first
+    event's gap is measured from."""
 
 
 def season(year: int, version: ScheduleVersion | None) -> Season:
@@ -234,19 +248,44 @@ def season(year: int, version: ScheduleVersion | None) -> Season:
             )
         )
     events.sort(key=lambda e: (e.published.start_date if e.published else e.window.start, e.event))
-    events = _with_gaps(events)
+    before = _last_before(version, days.start, (e.event for e in events))
     return Season(
         year=year,
-        events=events,
+        events=_with_gaps(events, before),
+        before=before,
         targets=[s for s in targets_status(year, version) if s.target.category == "sports"],
         min_gap_days=(problem.effective_rules.min_gap_days or {}).get("sports"),
         venue_names={v.id: v.name for v in problem.venues},
     )
 
 
-def _with_gaps(events: list[SeasonEvent]) -> list[SeasonEvent]:
-    """Each published event with its clear days since the previous published one (rule 8)."""
-    last_end: dt.date | None = None
+def _last_before(
+    version: ScheduleVersion | None, day: dt.date, season: Iterable[str]
+) -> PublishedEvent | None:
+    """The published international sports event that ended last before ``day``, leaving
+    out the ``season``'s own events (one whose window reaches back over New Year)."""
+    if version is None:
+        return None
+    return (
+        version.events.filter(
+            status=PublishedEvent.Status.CONFIRMED,
+            category="sports",
+            international=True,
+            end_date__lt=day,
+        )
+        .exclude(event_code__in=list(season))
+        .order_by("-end_date")
+        .first()
+    )
+
+
+def _with_gaps(events: list[SeasonEvent], before: PublishedEvent | None) -> list[SeasonEvent]:
+    """Each published event with its clear days since the previous published one (rule 8).
+
+    The spacing rule does not stop at New Year, so the first event of the
+    season is measured from ``before``, the last one of the years before.
+    """
+    last_end = before.end_date if before is not None else None
     spaced = []
     for event in events:
         if event.published is None:

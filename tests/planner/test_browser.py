@@ -5,23 +5,27 @@ Chromium a failure here too). The staff session is made by Django's test
 client and handed to the browser as its cookie.
 """
 
+import datetime as dt
+
 import pytest
 from django.conf import settings
+from django.utils import timezone
 
-from scheduler.models import Scenario
+from events.services import blackout_create
+from scheduler.models import Scenario, SolveRun
 from scheduler.scenarios import scenario_create
-from tests.planner.conftest import running_scenario
+from tests.planner.conftest import YEAR_END, YEAR_START, running_scenario
 from tests.planner.test_scenario_hotels import FORUM
 from tests.publishing.test_browser import follow, shot
+from tests.roles import user_with_role
 
 pytestmark = pytest.mark.django_db(transaction=True)
 SVG_ROWS = "svg.timeline g.venue-row"
 
 
-@pytest.fixture
-def site(live_server, client, published, planner, driver):
-    """The live server with the tiny city published, the browser signed in as staff."""
-    client.force_login(planner)
+def sign_in(driver, live_server, client, user) -> str:
+    """The browser signed in as ``user`` (a session made by the test client); the site's URL."""
+    client.force_login(user)
     driver.get(live_server.url + "/planner/")  # a page of the site, to set its cookie
     driver.delete_all_cookies()
     driver.add_cookie(
@@ -32,6 +36,18 @@ def site(live_server, client, published, planner, driver):
     )
     driver.set_window_size(1280, 1000)
     return live_server.url
+
+
+@pytest.fixture
+def site(live_server, client, published, planner, driver):
+    """The live server with the tiny city published, the browser signed in as a planner."""
+    return sign_in(driver, live_server, client, planner)
+
+
+@pytest.fixture
+def bureau_site(live_server, client, published, driver):
+    """The same, signed in as the sports bureau."""
+    return sign_in(driver, live_server, client, user_with_role("bureau", "sports"))
 
 
 def wait_for(driver, css: str, timeout: float = 60):
@@ -59,7 +75,15 @@ def test_anonymous_visitors_are_sent_to_the_login(driver, live_server, published
 def test_timeline_in_both_languages(driver, site):
     from selenium.webdriver.common.by import By
 
+    blackout_create(
+        start=dt.date(2026, 6, 7),
+        end=dt.date(2026, 6, 9),
+        categories=["sports"],
+        reason_zh="高考",
+        reason_en="Gaokao",
+    )
     driver.get(site + "/planner/timeline/?year=2026")
+    assert driver.find_elements(By.CSS_SELECTOR, "svg.timeline rect.blackout.partial")
     rows = driver.find_elements(By.CSS_SELECTOR, SVG_ROWS)
     assert [r.get_attribute("data-venue") for r in rows] == ["expo", "stadium"]
     assert driver.find_elements(By.CSS_SELECTOR, "svg.timeline rect.move-in")
@@ -98,9 +122,11 @@ def test_progress_bar_of_a_running_solve(driver, site, planner):
     shot(driver, "planner-progress-en")
 
 
-def test_sports_what_if_from_the_season_page(driver, site):
+def test_sports_what_if_from_the_season_page(driver, bureau_site):
+    """The sports bureau's own what-if: it sees the differences; publishing is a planner's."""
     from selenium.webdriver.common.by import By
 
+    site = bureau_site
     driver.get(site + "/planner/season/?year=2026&lang=en")
     assert "Marathon" in driver.find_element(By.CSS_SELECTOR, "table.season").text
     shot(driver, "planner-season-en")
@@ -126,7 +152,14 @@ def test_sports_what_if_from_the_season_page(driver, site):
     timelines = driver.find_elements(By.CSS_SELECTOR, "svg.timeline")
     assert len(timelines) == 2  # published beside the scenario
     assert "City Cup" in timelines[1].text and "City Cup" not in timelines[0].text
+    assert not driver.find_elements(By.CSS_SELECTOR, "button[value=publish]")
+    assert driver.find_element(By.CSS_SELECTOR, "p.publish-note").is_displayed()
     shot(driver, "planner-scenario-diff-en")
+    follow(driver, driver.find_element(By.LINK_TEXT, "中文"))
+    changes = driver.find_element(By.CSS_SELECTOR, "details.changes-made")
+    changes.find_element(By.TAG_NAME, "summary").click()
+    assert "城市杯" in changes.text and "新活动" in changes.text
+    shot(driver, "planner-scenario-diff-zh")
     assert Scenario.objects.get().events[0]["id"] == "cup"
 
 
@@ -164,8 +197,34 @@ def test_withdrawing_an_event_from_the_scenario_page(driver, site, planner):
     assert dropped.get_attribute("data-event") == "run"
     assert "withdrawn in this scenario" in dropped.text
     assert (
-        "Withdrawn in this scenario: run"
+        "Withdrawn in this scenario: Marathon (run)"
         in driver.find_element(By.CSS_SELECTOR, "p.withdrawn").text
     )
     driver.set_window_size(1280, 2200)
     shot(driver, "planner-scenario-withdrawn-en")
+
+
+def test_progress_of_an_ordinary_solve_from_the_index(driver, site, planner):
+    from selenium.webdriver.common.by import By
+
+    run = SolveRun.objects.create(
+        status=SolveRun.Status.RUNNING,
+        horizon_start=YEAR_START,
+        horizon_end=YEAR_END,
+        time_limit_s=60,
+        workers=2,
+        problem={},
+        objective=3232.1,
+        best_bound=3334.0,
+        gap=0.0315,
+        elapsed_s=24.0,
+        started_at=timezone.now(),
+        requested_by=planner,
+    )
+    driver.get(site + "/planner/?lang=en")
+    follow(driver, driver.find_element(By.CSS_SELECTOR, f"a[href^='/planner/runs/{run.pk}/']"))
+    progress = wait_for(driver, "#solve-progress")
+    assert float(progress.get_attribute("value")) == 24.0
+    assert driver.find_element(By.CSS_SELECTOR, "strong.gap").text == "3.15%"
+    assert driver.find_element(By.CSS_SELECTOR, "span.run-status").text == "running"
+    shot(driver, "planner-run-progress-en")

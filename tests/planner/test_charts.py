@@ -228,3 +228,59 @@ def test_crowded_labels_do_not_run_into_the_next_event():
     assert labels["a"] is None or labels["a"].text.endswith("…")
     tip = root.find(f".//{SVG}g[@data-event='a']/{SVG}rect[@class='public']/{SVG}title").text
     assert tip.startswith("A very long exhibition name indeed")
+
+
+def test_a_blackout_for_some_categories_is_hatched_and_says_which():
+    """The Gaokao keeps sports out, not exhibitions: it must not look like a closed city."""
+    root = parse(
+        charts.timeline_svg(
+            [charts.TimelineRow("expo", "Expo")],
+            start=D(2026, 6, 1),
+            end=D(2026, 10, 31),
+            shades=[
+                charts.Shade(D(2026, 10, 1), D(2026, 10, 7), "Golden Week"),
+                charts.Shade(D(2026, 6, 7), D(2026, 6, 9), "Gaokao (Sports only)", partial=True),
+            ],
+            texts=charts.TimelineTexts(title="t"),
+        )
+    )
+    (everyone,) = root.findall(f".//{SVG}rect[@class='blackout']")
+    (some,) = root.findall(f".//{SVG}rect[@class='blackout partial']")
+    assert everyone.get("fill") == charts.BLACKOUT_COLOUR
+    assert some.get("fill").startswith("url(#blackout-hatch-")
+    assert some.find(f"{SVG}title").text == "Gaokao (Sports only): 2026-06-07..2026-06-09"
+    legend = [t.text for t in root.iter(f"{SVG}text")]
+    assert "blackout" in legend and "blackout for some categories" in legend
+
+
+def test_a_picture_without_blackouts_has_no_blackout_legend():
+    root = parse(
+        charts.timeline_svg(
+            [charts.TimelineRow("expo", "Expo")],
+            start=D(2026, 1, 1),
+            end=D(2026, 12, 31),
+            texts=charts.TimelineTexts(title="t"),
+        )
+    )
+    assert not {"blackout", "blackout for some categories"} & {
+        t.text for t in root.iter(f"{SVG}text")
+    }
+
+
+def test_the_last_days_a_date_can_have_are_drawn_not_overflowed():
+    """A range ending on 9999-12-31 once crashed stepping to the month after it."""
+    timeline = parse(
+        charts.timeline_svg(
+            [charts.TimelineRow("expo", "Expo")],
+            start=D(9999, 11, 20),
+            end=D(9999, 12, 31),
+            texts=charts.TimelineTexts(title="t"),
+        )
+    )
+    assert {"9999-11", "9999-12"} <= {t.text for t in timeline.iter(f"{SVG}text")}
+    nights = [charts.NightLoad(D(9999, 12, 30), 10, 20), charts.NightLoad(D(9999, 12, 31), 19, 20)]
+    pressure = parse(charts.pressure_svg(nights, texts=charts.PressureTexts(title="Grand")))
+    peaks = [r for r in pressure.iter(f"{SVG}rect") if r.get("class") == "night peak"]
+    assert [r.find(f"{SVG}title").text for r in peaks] == [
+        "9999-12-31: 19 / 20 rooms held — peak night"
+    ]
