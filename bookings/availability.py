@@ -26,6 +26,7 @@ from events.models import Event
 from scheduler import problem as fmt
 from scheduler.candidates import HotelOption, event_options
 from scheduler.days import DayIndex, shift
+from scheduler.models import RoomBlock
 from scheduler.publishing import latest_version
 
 REQUEST_ID = "availability-request"
@@ -85,6 +86,20 @@ class AvailabilityRequest:
         return fmt.DateRange(
             shift(self.window.start, -self.setup_days), shift(self.window.end, self.teardown_days)
         )
+
+    @property
+    def nights(self) -> fmt.DateRange | None:
+        """Every hotel night some start in the window may need; None when it needs none.
+
+        The nights before the first public day may reach further back than
+        move-in (and those after it further than move-out), so the rooms
+        already taken are looked up over these nights, not over ``horizon``.
+        """
+        event = self.as_event()
+        first, last = event.hotel_nights(self.window.start), event.hotel_nights(self.window.end)
+        if first is None or last is None:
+            return None
+        return fmt.DateRange(first.start, last.end)
 
     @classmethod
     def from_event(cls, event: Event, *, start: dt.date, venue_id: str) -> AvailabilityRequest:
@@ -336,7 +351,10 @@ def _spare_rooms(
 
 
 def taken(
-    *, horizon: fmt.DateRange, exclude_event: str | None = None
+    *,
+    horizon: fmt.DateRange,
+    nights: fmt.DateRange | None = None,
+    exclude_event: str | None = None,
 ) -> tuple[list[Occupant], list[HeldRooms]]:
     """Days and rooms already taken: the latest published plan and confirmed events.
 
@@ -345,9 +363,13 @@ def taken(
     only the venue or only the day (a partial pin): the contract alone does
     not say which days of which venue it takes. Cancelled events and
     ``exclude_event`` (the one being asked about) take nothing.
+
+    Days are looked up over ``horizon``, rooms over ``nights``: a room block
+    counts when its nights meet the nights asked about, whether or not its
+    event's move-in and move-out days meet the horizon. So a start gets the
+    same answer in whatever window it is asked.
     """
     occupants: dict[str, Occupant] = {}
-    held: list[HeldRooms] = []
     # Few events are confirmed; whether move-in or move-out reaches the horizon is
     # simpler to decide here than in SQL.
     confirmed = Event.objects.filter(
@@ -363,33 +385,48 @@ def taken(
                 event.pk, event.pinned_venue_id, occupancy, event.area_m2, event.exclusive
             )
     version = latest_version()
-    if version is not None:
-        placements = (
-            version.plan.placements.filter(
-                occupancy_start__lte=horizon.end, occupancy_end__gte=horizon.start
-            )
-            .exclude(event__status=Event.Status.CANCELLED)
-            .exclude(event_id=exclude_event)
-            .select_related("event")
-            .prefetch_related("room_blocks")
+    if version is None:
+        return list(occupants.values()), []
+    placements = (
+        version.plan.placements.filter(
+            occupancy_start__lte=horizon.end, occupancy_end__gte=horizon.start
         )
-        for placement in placements:
-            event = placement.event
-            occupants.setdefault(
+        .exclude(event__status=Event.Status.CANCELLED)
+        .exclude(event_id=exclude_event)
+        .select_related("event")
+    )
+    for placement in placements:
+        event = placement.event
+        occupants.setdefault(
+            event.pk,
+            Occupant(
                 event.pk,
-                Occupant(
-                    event.pk,
-                    placement.venue_id,
-                    fmt.DateRange(placement.occupancy_start, placement.occupancy_end),
-                    event.area_m2,
-                    event.exclusive,
-                ),
-            )
-            held.extend(
-                HeldRooms(b.hotel_id, fmt.DateRange(b.first_night, b.last_night), b.rooms_per_night)
-                for b in placement.room_blocks.all()
-            )
-    return list(occupants.values()), held
+                placement.venue_id,
+                fmt.DateRange(placement.occupancy_start, placement.occupancy_end),
+                event.area_m2,
+                event.exclusive,
+            ),
+        )
+    return list(occupants.values()), _held_rooms(version.plan_id, nights, exclude_event)
+
+
+def _held_rooms(
+    plan_id: int, nights: fmt.DateRange | None, exclude_event: str | None
+) -> list[HeldRooms]:
+    """The plan's room blocks on any of ``nights`` (none asked about: none)."""
+    if nights is None:
+        return []
+    blocks = (
+        RoomBlock.objects.filter(
+            placement__plan_id=plan_id, first_night__lte=nights.end, last_night__gte=nights.start
+        )
+        .exclude(placement__event__status=Event.Status.CANCELLED)
+        .exclude(placement__event_id=exclude_event)
+    )
+    return [
+        HeldRooms(b.hotel_id, fmt.DateRange(b.first_night, b.last_night), b.rooms_per_night)
+        for b in blocks
+    ]
 
 
 def availability_search(
@@ -397,7 +434,9 @@ def availability_search(
 ) -> Availability:
     """The availability answer from the catalogue, the published plan, contracts and holds."""
     problem = catalogue_export(start=request.horizon.start, end=request.horizon.end)
-    occupants, held = taken(horizon=request.horizon, exclude_event=exclude_event)
+    occupants, held = taken(
+        horizon=request.horizon, nights=request.nights, exclude_event=exclude_event
+    )
     holds = [
         (
             hold.venue_id,

@@ -13,6 +13,7 @@ public day between 10 and 29 Sep, 150 rooms a night at 4★+ within 15 km.
 """
 
 import time
+from dataclasses import replace
 
 import pytest
 from django.core.management import call_command
@@ -155,6 +156,35 @@ def test_the_admin_page_answers_staff_only(expo, client, django_user_model):
     page = client.get("/admin/availability/", params)
     assert page.status_code == 200
     assert "expo" in page.content.decode() and "2026-09-15" in page.content.decode()
+
+
+def test_rooms_held_on_nights_before_the_window_count_in_any_window(expo):
+    """Hotel nights reach back beyond move-in; the rooms on them count however it is asked.
+
+    Hand-checked on the fixture: one public day, no move-in or move-out, 150
+    rooms at 4+ stars on the five nights before it (s-5..s-1). WMC's 200 of
+    the Grand's 300 rooms on 19..22 Sep leave 100 there, too few for every
+    start from 20 to 27 Sep, though WMC's occupancy (18..24 Sep) is over
+    before most of them; the Gala's exclusive 28 Sep takes that day. So of
+    23..30 Sep only 29 and 30 fit, with all 300 rooms.
+    """
+    delegates = AvailabilityRequest(
+        category="exhibition",
+        window=DateRange(D(2026, 9, 23), D(2026, 9, 30)),
+        duration_days=1,
+        rooms_per_night=150,
+        min_stars=4,
+        max_distance_km=15,
+        nights_before=5,
+    )
+    (venue,) = availability_search(request=delegates).venues
+    assert [(r.first_start.day, r.last_start.day, r.rooms_available) for r in venue.ranges] == [
+        (29, 30, 300)
+    ]
+    for day in range(23, 31):
+        alone = replace(delegates, window=DateRange(D(2026, 9, day), D(2026, 9, day)))
+        answer = availability_search(request=alone)
+        assert bool(answer.venues) == (day >= 29), (day, answer)
 
 
 def test_the_hefei_question_is_answered_well_under_a_second(staff, db):

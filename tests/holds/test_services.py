@@ -225,3 +225,27 @@ def test_a_contract_of_the_days_alone_holds_a_venue_on_those_days(expo):
     services.hold_confirm(hold=f.hold(wmc, expo, D(2026, 9, 20)))
     wmc.refresh_from_db()
     assert (wmc.pinned_venue_id, wmc.pinned_start) == ("expo", D(2026, 9, 20))
+
+
+def test_a_hold_counts_the_rooms_held_on_its_nights_before_move_in(expo):
+    """The plan holds 200 of the Grand's 300 rooms on 19..22 Sep for WMC (occupancy 18..24).
+
+    A one-day event with no move-in needing 150 rooms on the five nights
+    before it cannot start on 26 Sep (nights 21..25 leave 100), though WMC
+    is out of the Expo by then; from 29 Sep (nights 24..28) it can.
+    """
+    f.hotel("grand")
+    f.published_plan([(f.event("wmc"), expo, D(2026, 9, 20), [("grand", 200)])])
+    delegates = f.event(
+        "delegates",
+        duration_days=1,
+        setup_days=0,
+        teardown_days=0,
+        area_m2=0,
+        hotel_rooms_per_night=150,
+        hotel_nights_before=5,
+    )
+    with pytest.raises(ValidationError) as refused:
+        f.hold(delegates, expo, D(2026, 9, 26))
+    assert "hotel" in refused.value.message_dict["start"][0]
+    assert f.hold(delegates, expo, D(2026, 9, 29)).rank == 1
