@@ -26,10 +26,14 @@ from events.models import Event
 from scheduler import problem as fmt
 from scheduler.candidates import HotelOption, event_options
 from scheduler.days import DayIndex, shift
+from scheduler.format import FIRST_DATE, LAST_DATE
 from scheduler.models import RoomBlock
 from scheduler.publishing import latest_version
 
 REQUEST_ID = "availability-request"
+# The days a question or a hold may name: the exchange format's. Every day derived
+# from one (give or take move-in, move-out and hotel nights) is then a date too.
+CALENDAR = fmt.DateRange(FIRST_DATE, LAST_DATE)
 
 
 @dataclass(frozen=True)
@@ -103,7 +107,13 @@ class AvailabilityRequest:
 
     @classmethod
     def from_event(cls, event: Event, *, start: dt.date, venue_id: str) -> AvailabilityRequest:
-        """The request that asks whether ``event`` fits ``venue_id`` from ``start`` exactly."""
+        """The request that asks whether ``event`` fits ``venue_id`` from ``start`` exactly.
+
+        ``venues`` narrows the question to ``venue_id`` in place of the
+        event's allowed venues: the caller checks first that the venue suits
+        the event at all (``events.validation.venue_fit_errors``), so that a
+        refusal can name the venue rather than the day.
+        """
         return cls(
             category=event.category,
             window=fmt.DateRange(start, shift(start, event.duration_days - 1)),

@@ -7,7 +7,7 @@ import datetime as dt
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from bookings.availability import AvailabilityRequest
+from bookings.availability import CALENDAR, AvailabilityRequest
 from events.models import CATEGORY_CHOICES
 from scheduler.problem import DateRange
 from venues.models import Feature
@@ -55,6 +55,12 @@ class AvailabilityForm(forms.Form):
         min_value=0, max_value=30, required=False, label=_("Hotel nights after")
     )
 
+    def clean_window_start(self) -> dt.date:
+        return _in_calendar(self.cleaned_data["window_start"])
+
+    def clean_window_end(self) -> dt.date:
+        return _in_calendar(self.cleaned_data["window_end"])
+
     def clean(self) -> dict:
         cleaned = super().clean()
         start, end = cleaned.get("window_start"), cleaned.get("window_end")
@@ -92,3 +98,12 @@ class AvailabilityForm(forms.Form):
             nights_before=data.get("nights_before"),
             nights_after=data.get("nights_after"),
         )
+
+
+def _in_calendar(day: dt.date) -> dt.date:
+    """``day``, when the move-in, move-out and hotel nights around it are dates too."""
+    if not CALENDAR.contains(day):
+        raise forms.ValidationError(
+            f"Give a day in the years {CALENDAR.start.year}..{CALENDAR.end.year}."
+        )
+    return day

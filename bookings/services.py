@@ -26,7 +26,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from bookings.availability import AvailabilityRequest, availability_search
+from bookings.availability import CALENDAR, AvailabilityRequest, availability_search
 from bookings.models import VenueHold
 from events import validation
 from events.models import Event
@@ -106,37 +106,24 @@ def hold_place(
     expires_on: dt.date,
     holder: AbstractBaseUser | None = None,
     holder_email: str = "",
+    today: dt.date | None = None,
 ) -> VenueHold:
     """A new option hold of ``event`` on ``venue`` from ``start``, ranked behind earlier ones.
 
     Refused when the event is cancelled or confirmed (unless its contract
     leaves the days or the venue open and the hold keeps what it fixes), when
-    it already holds the venue, when the expiry has passed, or when the venue
-    cannot take the event from ``start`` at all (closures, blackouts, the
-    published plan, contracts, hotel rooms: the availability search says why).
+    it already holds the venue, when the first day or the expiry has passed,
+    when the venue does not suit the event (allowed venues, features, size),
+    or when the venue cannot take the event from ``start`` at all (window,
+    closures, blackouts, the published plan, contracts, hotel rooms: the
+    availability search says why). ``today`` is the day it is placed
+    (default: today in the city's time zone).
     """
+    today = today or timezone.localdate()
     _lock_venues([venue.pk])
     event = Event.objects.select_for_update().get(pk=event.pk)
-    today = timezone.localdate()
     _expire_venue(venue.pk, today)
-    if event.status not in OPEN_EVENT and not validation.is_partial_contract(event):
-        raise ValidationError({"event": [f"A {event.status} event cannot hold a venue."]})
-    # Options on a partial contract only complete it (the signed venue or day kept).
-    validation.raise_errors(validation.contract_errors(event, venue=venue, start=start))
-    if expires_on < today:
-        raise ValidationError({"expires_on": ["The expiry date has already passed."]})
-    if VenueHold.objects.filter(event=event, venue=venue, status=Status.ACTIVE).exists():
-        raise ValidationError({"venue": ["The event already holds this venue."]})
-    last_day = shift(start, event.duration_days - 1)
-    if event.window_start and not (event.window_start <= start and last_day <= event.window_end):
-        raise ValidationError(
-            {
-                "start": [
-                    f"The public days leave the event's window {event.window_start}.."
-                    f"{event.window_end}."
-                ]
-            }
-        )
+    validation.raise_errors(_place_errors(event, venue, start, expires_on, today))
     answer = availability_search(
         request=AvailabilityRequest.from_event(event, start=start, venue_id=venue.pk),
         exclude_event=event.pk,
@@ -160,6 +147,48 @@ def hold_place(
     hold.full_clean()
     hold.save()
     return hold
+
+
+def _place_errors(
+    event: Event, venue: Venue, start: dt.date, expires_on: dt.date, today: dt.date
+) -> validation.Errors:
+    """Why ``event`` may not hold ``venue`` from ``start``, whatever else is booked then."""
+    if event.status not in OPEN_EVENT and not validation.is_partial_contract(event):
+        return {"event": [f"A {event.status} event cannot hold a venue."]}
+    errors = validation.merge(
+        # Options on a partial contract only complete it (the signed venue or day kept).
+        validation.contract_errors(event, venue=venue, start=start),
+        _date_errors(event, start, expires_on, today),
+    )
+    if VenueHold.objects.filter(event=event, venue=venue, status=Status.ACTIVE).exists():
+        errors = validation.merge(errors, {"venue": ["The event already holds this venue."]})
+    if "start" in errors:
+        return errors  # the checks below count days from ``start``
+    return validation.merge(
+        errors,
+        validation.venue_fit_errors(
+            venue,
+            required_features=[f.pk for f in event.required_features.all()],
+            allowed_venues=[v.pk for v in event.allowed_venues.all()],
+        ),
+        validation.placement_errors(event, venue, start),
+    )
+
+
+def _date_errors(
+    event: Event, start: dt.date, expires_on: dt.date, today: dt.date
+) -> validation.Errors:
+    """A first day from today on whose days (move-in, move-out, nights) all exist; a live expiry."""
+    errors: validation.Errors = {}
+    if expires_on < today:
+        errors["expires_on"] = ["The expiry date has already passed."]
+    if start < today:
+        errors["start"] = [f"The first day {start} has passed (today is {today})."]
+    elif start > CALENDAR.end:
+        errors["start"] = [f"Give a first day no later than {CALENDAR.end}."]
+    else:
+        errors |= validation.calendar_errors(event, start, start_field="start")
+    return errors
 
 
 @transaction.atomic

@@ -24,6 +24,7 @@ from events.services import event_confirm
 from scheduler.problem import DateRange
 from tests.api.conftest import errors_by_field
 from tests.holds import factories as f
+from tests.roles import user_with_role
 
 D = f.D
 URL = "/api/v1/availability/"
@@ -185,6 +186,29 @@ def test_rooms_held_on_nights_before_the_window_count_in_any_window(expo):
         alone = replace(delegates, window=DateRange(D(2026, 9, day), D(2026, 9, day)))
         answer = availability_search(request=alone)
         assert bool(answer.venues) == (day >= 29), (day, answer)
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        (
+            {"window_start": "9999-12-30", "window_end": "9999-12-31", "teardown_days": 5},
+            "window_end",
+        ),
+        (
+            {"window_start": "0001-01-01", "window_end": "0001-01-10", "setup_days": 3},
+            "window_start",
+        ),
+        ({"window_start": "0001-01-01", "window_end": "0001-01-10"}, "window_start"),
+    ],
+)
+def test_days_off_the_calendar_are_400s_not_500s(expo, staff, client, change, field):
+    response = staff.get(URL, QUESTION | change)
+    assert response.status_code == 400
+    assert "years 1900..2999" in errors_by_field(response)[field][0]
+    client.force_login(user_with_role("planner-staff", "planner"))
+    page = client.get("/admin/availability/", QUESTION | change)
+    assert page.status_code == 200 and "years 1900..2999" in page.context["form"].errors[field][0]
 
 
 def test_the_hefei_question_is_answered_well_under_a_second(staff, db):

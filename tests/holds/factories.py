@@ -12,14 +12,21 @@ from scheduler.publishing import plan_publish
 from tests.catalogue.factories import event, feature, hotel, venue
 from venues.models import Venue
 
-__all__ = ["D", "event", "feature", "hold", "hotel", "published_plan", "venue"]
+__all__ = ["D", "PLACED_ON", "event", "feature", "hold", "hotel", "published_plan", "venue"]
 
 D = dt.date
 EXPIRES = D(2099, 1, 1)
+# The day the tests' holds are placed: their stories happen before their 2026 days,
+# whatever the calendar says when the tests run (a hold's first day may not have passed).
+PLACED_ON = D(2026, 6, 1)
 
 
 def hold(ev: Event, ve: Venue, start: dt.date, **fields) -> VenueHold:
-    defaults = {"expires_on": EXPIRES, "holder_email": f"{ev.pk}@organiser.example"}
+    defaults = {
+        "expires_on": EXPIRES,
+        "holder_email": f"{ev.pk}@organiser.example",
+        "today": PLACED_ON,
+    }
     return services.hold_place(event=ev, venue=ve, start=start, **defaults | fields)
 
 

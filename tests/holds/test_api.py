@@ -7,7 +7,8 @@ from tests.api.conftest import errors_by_field
 from tests.holds import factories as f
 
 D = f.D
-pytestmark = pytest.mark.django_db
+# Holds here are placed in June 2026, before the September days they hold.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("placed_on")]
 URL = "/api/v1/holds/"
 
 
@@ -62,10 +63,13 @@ def test_listing_expires_what_is_past(expo, staff):
         ({"expires_on": "2020-01-01"}, "expires_on"),
         ({"holder_email": "not-an-address"}, "holder_email"),
         ({"start": "2026-12-30"}, "start"),  # outside the event's window
+        ({"start": "2026-05-31"}, "start"),  # the day before it is placed
+        ({"start": "9999-12-31"}, "start"),  # its days would run off the calendar
+        ({"venue": "hall"}, "venue"),  # too small for the event
     ],
 )
 def test_bad_holds_are_400s_naming_the_field(expo, staff, body, field):
-    f.event("a")
+    f.event("a"), f.venue("hall", capacity=100)
     response = place_body(staff, body)
     assert response.status_code == 400
     assert field in errors_by_field(response), response.json()

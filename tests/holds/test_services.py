@@ -7,6 +7,7 @@ import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
+from django.utils import timezone
 
 from bookings import services
 from bookings.models import VenueHold
@@ -249,3 +250,57 @@ def test_a_hold_counts_the_rooms_held_on_its_nights_before_move_in(expo):
         f.hold(delegates, expo, D(2026, 9, 26))
     assert "hotel" in refused.value.message_dict["start"][0]
     assert f.hold(delegates, expo, D(2026, 9, 29)).rank == 1
+
+
+def test_a_hold_needs_a_venue_that_suits_the_event(expo):
+    hall = f.venue("hall")
+    picky = f.event("picky", allowed_venues=[hall])
+    with pytest.raises(ValidationError) as refused:
+        f.hold(picky, expo, D(2026, 9, 20))
+    assert refused.value.message_dict == {
+        "venue": ["expo is not among the event's allowed venues."]
+    }
+    stage = f.feature("stage")
+    staged = f.event("staged", required_features=[stage])
+    with pytest.raises(ValidationError) as refused:
+        f.hold(staged, expo, D(2026, 9, 20))
+    assert refused.value.message_dict == {"venue": ["expo lacks the required features stage."]}
+    crowd = f.event("crowd", attendance=50000)
+    with pytest.raises(ValidationError) as refused:
+        f.hold(crowd, expo, D(2026, 9, 20))
+    assert refused.value.message_dict == {
+        "venue": ["expo holds 30000 people; the event expects 50000."]
+    }
+    assert not VenueHold.objects.exists()
+    assert f.hold(picky, hall, D(2026, 9, 20)).rank == 1
+
+
+def test_a_hold_cannot_start_on_a_day_that_has_passed(expo):
+    today = timezone.localdate()  # in the city's time zone
+    open_ended = f.event("open", window_start=None, window_end=None)
+
+    def place_now(start: dt.date) -> VenueHold:  # on the real calendar, not the factory's
+        return services.hold_place(event=open_ended, venue=expo, start=start, expires_on=today)
+
+    with pytest.raises(ValidationError) as refused:
+        place_now(today - dt.timedelta(days=1))
+    assert refused.value.message_dict["start"][0].startswith("The first day ")
+    assert place_now(today).rank == 1
+
+
+@pytest.mark.parametrize("start", [D(3000, 1, 1), D(9999, 12, 31)])
+def test_a_hold_beyond_the_calendar_is_refused_not_overflowed(expo, start):
+    open_ended = f.event("open", window_start=None, window_end=None)
+    with pytest.raises(ValidationError) as refused:
+        f.hold(open_ended, expo, start)
+    assert refused.value.message_dict == {"start": ["Give a first day no later than 2999-12-31."]}
+
+
+def test_a_hold_whose_days_run_off_the_calendar_is_refused(expo):
+    endless = f.event("endless", window_start=None, window_end=None)
+    # A row no form would pass today, as an old one or a bulk write may have left it.
+    Event.objects.filter(pk=endless.pk).update(duration_days=3_000_000)
+    endless.refresh_from_db()
+    with pytest.raises(ValidationError) as refused:
+        f.hold(endless, expo, D(2026, 9, 20))
+    assert "run past the calendar" in refused.value.message_dict["start"][0]
