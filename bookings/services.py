@@ -56,6 +56,19 @@ def _lock_venues(venue_ids: Iterable[str]) -> None:
     list(Venue.objects.select_for_update().filter(pk__in=sorted(set(venue_ids))).order_by("pk"))
 
 
+def _lock_and_expire(venue_ids: Iterable[str], today: dt.date) -> None:
+    """Lock the venues, then end their due holds: a write acts on the queues as they stand.
+
+    Without this a hold past its expiry, not yet ended by a listing or cron,
+    could still be confirmed, and the option behind it would be refused as
+    a 2nd option.
+    """
+    venue_ids = sorted(set(venue_ids))
+    _lock_venues(venue_ids)
+    for venue_id in venue_ids:
+        _expire_venue(venue_id, today)
+
+
 def _locked_hold(hold: VenueHold) -> VenueHold:
     """The hold as it is now (after the venue lock), refused unless still active."""
     current = (
@@ -120,9 +133,8 @@ def hold_place(
     (default: today in the city's time zone).
     """
     today = today or timezone.localdate()
-    _lock_venues([venue.pk])
+    _lock_and_expire([venue.pk], today)
     event = Event.objects.select_for_update().get(pk=event.pk)
-    _expire_venue(venue.pk, today)
     validation.raise_errors(_place_errors(event, venue, start, expires_on, today))
     answer = availability_search(
         request=AvailabilityRequest.from_event(event, start=start, venue_id=venue.pk),
@@ -193,8 +205,11 @@ def _date_errors(
 
 @transaction.atomic
 def hold_release(*, hold: VenueHold) -> VenueHold:
-    """Give the hold up; the options behind it on its days move up."""
-    _lock_venues([hold.venue_id])
+    """Give the hold up; the options behind it on its days move up.
+
+    The venue's due holds end first: one past its expiry is no longer there to release.
+    """
+    _lock_and_expire([hold.venue_id], timezone.localdate())
     hold = _locked_hold(hold)
     _end(hold, Status.RELEASED, "released")
     _rerank(hold.venue_id)
@@ -205,7 +220,9 @@ def hold_release(*, hold: VenueHold) -> VenueHold:
 def hold_confirm(*, hold: VenueHold) -> VenueHold:
     """Book the venue for the hold's event: the event is confirmed there, rivals lose out.
 
-    Only the 1st option may be confirmed. The event is contracted through
+    Only the 1st option may be confirmed, counted after the venues' due holds
+    end (a lapsed 1st option is no longer ahead, and cannot be confirmed
+    itself). The event is contracted through
     ``events.services.event_confirm`` (so the solver pins it; a contract that
     fixed the venue or the day alone is completed by the hold's); other active
     holds on overlapping days of the venue are superseded and their owners
@@ -215,7 +232,7 @@ def hold_confirm(*, hold: VenueHold) -> VenueHold:
     others = list(
         VenueHold.objects.filter(event_id=hold.event_id, status=Status.ACTIVE).exclude(pk=hold.pk)
     )
-    _lock_venues([hold.venue_id, *(other.venue_id for other in others)])
+    _lock_and_expire([hold.venue_id, *(other.venue_id for other in others)], timezone.localdate())
     hold = _locked_hold(hold)
     if hold.rank != 1:
         raise ValidationError(

@@ -75,6 +75,18 @@ def test_bad_holds_are_400s_naming_the_field(expo, staff, body, field):
     assert field in errors_by_field(response), response.json()
 
 
+def test_a_lapsed_hold_is_not_confirmed_and_its_rival_is_not_superseded(expo, staff):
+    f.event("a"), f.event("b")
+    first, second = place(staff, "a").json(), place(staff, "b", "2026-09-21").json()
+    VenueHold.objects.filter(pk=first["id"]).update(expires_on=D(2020, 1, 1))  # no run since
+    refused = staff.post(f"{URL}{first['id']}/confirm/")
+    assert refused.status_code == 400
+    assert errors_by_field(refused) == {"status": ["The hold is expired, not active."]}
+    assert staff.get(f"{URL}{second['id']}/").json()["status"] == "active"
+    confirmed = staff.post(f"{URL}{second['id']}/confirm/")
+    assert confirmed.status_code == 200 and confirmed.json()["status"] == "confirmed"
+
+
 def test_holds_are_staff_only(expo, anonymous, user):
     f.event("a")
     assert anonymous.get(URL).status_code in (401, 403)

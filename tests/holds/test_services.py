@@ -252,6 +252,27 @@ def test_a_hold_counts_the_rooms_held_on_its_nights_before_move_in(expo):
     assert f.hold(delegates, expo, D(2026, 9, 29)).rank == 1
 
 
+def lapse(hold: VenueHold) -> None:
+    """Let the hold's expiry pass without any listing or cron run ending it."""
+    VenueHold.objects.filter(pk=hold.pk).update(expires_on=D(2020, 1, 1))
+
+
+def test_a_lapsed_first_option_is_not_confirmed_and_the_next_one_is(expo):
+    a, b = queue("a", "b")
+    first = f.hold(a, expo, D(2026, 9, 20))
+    second = f.hold(b, expo, D(2026, 9, 21))
+    lapse(first)
+    with pytest.raises(ValidationError) as refused:
+        services.hold_confirm(hold=first)
+    assert refused.value.message_dict == {"status": ["The hold is expired, not active."]}
+    with pytest.raises(ValidationError, match="expired, not active"):
+        services.hold_release(hold=first)
+    services.hold_confirm(hold=second)
+    assert VenueHold.objects.get(pk=first.pk).status == Status.EXPIRED
+    assert VenueHold.objects.get(pk=second.pk).status == Status.CONFIRMED
+    assert Event.objects.get(pk="b").pinned_start == D(2026, 9, 21)
+
+
 def test_a_hold_needs_a_venue_that_suits_the_event(expo):
     hall = f.venue("hall")
     picky = f.event("picky", allowed_venues=[hall])
