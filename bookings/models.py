@@ -26,6 +26,11 @@ register(Plan, app="bookings")
 register(ScheduleVersion, app="bookings")
 
 
+def ordinal(rank: int) -> str:
+    """A rank as the venue office says it: 1st, 2nd, 3rd option."""
+    return {1: "1st", 2: "2nd", 3: "3rd"}.get(rank, f"{rank}th")
+
+
 class VenueHold(models.Model):
     class Status(models.TextChoices):
         ACTIVE = "active", "active"

@@ -23,11 +23,11 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import F, Q
 from django.utils import timezone
 
 from bookings.availability import CALENDAR, AvailabilityRequest, availability_search
-from bookings.models import VenueHold
+from bookings.models import VenueHold, ordinal
+from bookings.selectors import due, moot
 from events import validation
 from events.models import Event
 from events.services import event_confirm
@@ -36,10 +36,6 @@ from venues.models import Venue
 
 Status = VenueHold.Status
 OPEN_EVENT = (Event.Status.REQUESTED, Event.Status.PLACED)
-
-
-def _ordinal(rank: int) -> str:
-    return {1: "1st", 2: "2nd", 3: "3rd"}.get(rank, f"{rank}th")
 
 
 def _notify(hold: VenueHold, subject: str, body: str) -> None:
@@ -96,12 +92,12 @@ def _rerank(venue_id: str) -> None:
         if rank == hold.rank:
             continue
         old, hold.rank = hold.rank, rank
-        _save(hold, f"moved up from {_ordinal(old)} to {_ordinal(rank)} option", ["rank"])
+        _save(hold, f"moved up from {ordinal(old)} to {ordinal(rank)} option", ["rank"])
         _notify(
             hold,
-            f"Your hold on {hold.venue_id} is now the {_ordinal(rank)} option",
+            f"Your hold on {hold.venue_id} is now the {ordinal(rank)} option",
             f"The hold of {hold.event_id} on {hold.venue_id} from {hold.start} moved up from "
-            f"{_ordinal(old)} to {_ordinal(rank)} option. It is kept until {hold.expires_on}.",
+            f"{ordinal(old)} to {ordinal(rank)} option. It is kept until {hold.expires_on}.",
         )
 
 
@@ -155,7 +151,7 @@ def hold_place(
     )
     competing = VenueHold.objects.select_for_update().filter(venue=venue, status=Status.ACTIVE)
     hold.rank = 1 + sum(1 for other in competing if other.overlaps(hold))
-    hold._change_reason = f"placed as {_ordinal(hold.rank)} option"
+    hold._change_reason = f"placed as {ordinal(hold.rank)} option"
     hold.full_clean()
     hold.save()
     return hold
@@ -222,12 +218,12 @@ def hold_confirm(*, hold: VenueHold) -> VenueHold:
 
     Only the 1st option may be confirmed, counted after the venues' due holds
     end (a lapsed 1st option is no longer ahead, and cannot be confirmed
-    itself). The event is contracted through
+    itself). Other active holds on overlapping days of the venue are
+    superseded and their owners told; then the event is contracted through
     ``events.services.event_confirm`` (so the solver pins it; a contract that
-    fixed the venue or the day alone is completed by the hold's); other active
-    holds on overlapping days of the venue are superseded and their owners
-    told; the event's holds on other venues are released, moving their
-    queues up.
+    fixed the venue or the day alone is completed by the hold's), which would
+    refuse while another event's option stood in the way; the event's holds
+    on other venues are released, moving their queues up.
     """
     others = list(
         VenueHold.objects.filter(event_id=hold.event_id, status=Status.ACTIVE).exclude(pk=hold.pk)
@@ -236,15 +232,17 @@ def hold_confirm(*, hold: VenueHold) -> VenueHold:
     hold = _locked_hold(hold)
     if hold.rank != 1:
         raise ValidationError(
-            {"rank": [f"Only the 1st option can be confirmed; this is the {_ordinal(hold.rank)}."]}
+            {"rank": [f"Only the 1st option can be confirmed; this is the {ordinal(hold.rank)}."]}
         )
-    event_confirm(event=hold.event, venue=hold.venue, start=hold.start)
-    _end(hold, Status.CONFIRMED, "confirmed: the venue is booked")
-    rivals = VenueHold.objects.select_for_update().filter(
-        venue_id=hold.venue_id,
-        status=Status.ACTIVE,
-        occupancy_start__lte=hold.occupancy_end,
-        occupancy_end__gte=hold.occupancy_start,
+    rivals = (
+        VenueHold.objects.select_for_update()
+        .filter(
+            venue_id=hold.venue_id,
+            status=Status.ACTIVE,
+            occupancy_start__lte=hold.occupancy_end,
+            occupancy_end__gte=hold.occupancy_start,
+        )
+        .exclude(pk=hold.pk)
     )
     for rival in rivals:
         _end(rival, Status.SUPERSEDED, f"superseded: {hold.event_id} booked the venue")
@@ -254,6 +252,8 @@ def hold_confirm(*, hold: VenueHold) -> VenueHold:
             f"{rival.venue_id} was booked by another event on days your hold of "
             f"{rival.event_id} from {rival.start} needed; the hold has lapsed.",
         )
+    event_confirm(event=hold.event, venue=hold.venue, start=hold.start)
+    _end(hold, Status.CONFIRMED, "confirmed: the venue is booked")
     for other in VenueHold.objects.select_for_update().filter(pk__in=[o.pk for o in others]):
         if other.status == Status.ACTIVE:
             _end(other, Status.RELEASED, f"released: the event booked {hold.venue_id}")
@@ -262,29 +262,8 @@ def hold_confirm(*, hold: VenueHold) -> VenueHold:
     return hold
 
 
-def _moot() -> Q:
-    """Holds nothing can come of: their event is cancelled, or its contract rules them out.
-
-    A contract of venue and days leaves no hold any use; one of the venue
-    alone, holds on other venues; one of the first day alone, holds on other
-    days. (Confirming through a hold ends the others at once; this catches
-    a contract signed directly, in the API or the admin.)
-    """
-    signed = Q(event__status=Event.Status.CONFIRMED)
-    venue_fixed, start_fixed = (
-        Q(event__pinned_venue__isnull=False),
-        Q(event__pinned_start__isnull=False),
-    )
-    ruled_out = (
-        (venue_fixed & start_fixed)
-        | (venue_fixed & ~Q(venue=F("event__pinned_venue")))
-        | (start_fixed & ~Q(start=F("event__pinned_start")))
-    )
-    return Q(event__status=Event.Status.CANCELLED) | (signed & ruled_out)
-
-
 def _expire_venue(venue_id: str, today: dt.date) -> int:
-    """End the venue's holds kept no later than yesterday, or moot (``_moot``).
+    """End the venue's due holds: kept no later than yesterday, or moot (``selectors.moot``).
 
     The caller holds the venue's lock. Holds of cancelled or contracted
     events end here rather than in ``event_cancel``/``event_confirm``, so the
@@ -294,16 +273,16 @@ def _expire_venue(venue_id: str, today: dt.date) -> int:
     ended = list(
         VenueHold.objects.select_for_update(of=("self",))
         .filter(venue_id=venue_id, status=Status.ACTIVE)
-        .filter(Q(expires_on__lt=today) | _moot())
+        .filter(due(today))
         .select_related("event")
     )
-    moot = set(
+    mooted = set(
         VenueHold.objects.filter(pk__in=[h.pk for h in ended])
-        .filter(_moot())
+        .filter(moot())
         .values_list("pk", flat=True)
     )
     for hold in ended:
-        if hold.pk in moot:
+        if hold.pk in mooted:
             cancelled = hold.event.status == Event.Status.CANCELLED
             why = "the event was cancelled" if cancelled else "the event's contract rules it out"
             _end(hold, Status.RELEASED, f"released: {why}")
@@ -329,7 +308,7 @@ def holds_expire(*, today: dt.date | None = None) -> int:
     today = today or timezone.localdate()
     venue_ids = (
         VenueHold.objects.filter(status=Status.ACTIVE)
-        .filter(Q(expires_on__lt=today) | _moot())
+        .filter(due(today))
         .values_list("venue_id", flat=True)
         .distinct()
     )

@@ -19,7 +19,10 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
+from bookings.models import ordinal
+from bookings.selectors import holds_in_the_way
 from events import validation
 from events.models import Blackout, Event, PlanningRules, Target
 from venues.models import Feature, Venue
@@ -185,7 +188,9 @@ def event_confirm(
 
     One half alone is a partial contract (docs/catalogue.md); confirming it
     again may only complete it (``validation.contract_errors``), a full
-    contract not at all. The venue's row is locked first (the order
+    contract not at all. A contract of venue and days is refused while
+    another event's option hold stands on those days (``_hold_errors``).
+    The venue's row is locked first (the order
     ``bookings.services`` keeps too, so the two never deadlock), then the
     event's: two staff confirming clashing events in one venue at once run
     one after the other, and the second is refused with ``BookingClash``
@@ -208,11 +213,45 @@ def event_confirm(
     event.status = Status.CONFIRMED
     event.pinned_venue = venue or event.pinned_venue
     event.pinned_start = start or event.pinned_start
+    validation.raise_errors(_hold_errors(event))
     event._change_reason = _contract_reason(event, completing=completing)
     try:
         return event_update(event=event)
     except BookingClash as clash:  # named after the request's field
         raise BookingClash({"start": clash.message_dict["pinned_start"]}) from None
+
+
+def _hold_errors(event: Event) -> validation.Errors:
+    """Other events' option holds on the contract's venue and days: the venue office honours them.
+
+    Signed directly (not through a hold), the contract would book the days
+    under a 1st option whose holder learns it only when its own confirmation
+    fails. The planner releases such a hold, or books through the 1st option
+    (``bookings.services.hold_confirm``, which supersedes the options behind
+    it). The event's own holds are no obstacle: the contract ends those it
+    rules out. Only a contract of venue and days holds days in a venue. The
+    caller holds the venue's row lock, which every write of its holds takes
+    first too.
+    """
+    if not validation.is_fully_pinned(event):
+        return {}
+    if validation.calendar_errors(event, event.pinned_start, start_field="pinned_start"):
+        return {}  # days off the calendar hold nothing; saving the event says so
+    first, last = validation.occupancy(event, event.pinned_start)
+    holds = holds_in_the_way(
+        event_id=event.pk,
+        venue_id=event.pinned_venue_id,
+        first=first,
+        last=last,
+        today=timezone.localdate(),
+    )
+    messages = [
+        f"{hold.venue_id} is held for {hold.event_id} from {hold.start} "
+        f"({ordinal(hold.rank)} option, kept until {hold.expires_on}); release that hold, "
+        "or book through the 1st option's hold."
+        for hold in holds
+    ]
+    return {"venue": messages, "start": messages} if messages else {}
 
 
 def _contract_reason(event: Event, *, completing: bool) -> str:

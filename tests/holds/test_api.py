@@ -87,6 +87,20 @@ def test_a_lapsed_hold_is_not_confirmed_and_its_rival_is_not_superseded(expo, st
     assert confirmed.status_code == 200 and confirmed.json()["status"] == "confirmed"
 
 
+def test_a_contract_signed_over_another_events_option_is_a_400(expo, staff):
+    f.event("a"), f.event("b")
+    first = place(staff, "a").json()
+    signed = staff.post(
+        "/api/v1/events/b/confirm/", {"venue": "expo", "start": "2026-09-21"}, format="json"
+    )
+    assert signed.status_code == 400
+    errors = errors_by_field(signed)
+    assert set(errors) == {"venue", "start"}
+    assert "held for a from 2026-09-20 (1st option, kept until 2099-01-01)" in errors["start"][0]
+    # The 1st option's holder books the days as promised.
+    assert staff.post(f"{URL}{first['id']}/confirm/").status_code == 200
+
+
 def test_holds_are_staff_only(expo, anonymous, user):
     f.event("a")
     assert anonymous.get(URL).status_code in (401, 403)

@@ -273,6 +273,43 @@ def test_a_lapsed_first_option_is_not_confirmed_and_the_next_one_is(expo):
     assert Event.objects.get(pk="b").pinned_start == D(2026, 9, 21)
 
 
+def test_a_contract_signed_directly_is_refused_on_another_events_option(expo):
+    a, b, c = queue("a", "b", "c")
+    first = f.hold(a, expo, D(2026, 9, 20))  # occupancy 18..24 Sep
+    with pytest.raises(ValidationError) as refused:
+        event_confirm(event=b, venue=expo, start=D(2026, 9, 23))  # 21..27: meets a's
+    errors = refused.value.message_dict
+    assert set(errors) == {"venue", "start"}
+    assert errors["start"] == [
+        "expo is held for a from 2026-09-20 (1st option, kept until 2099-01-01); "
+        "release that hold, or book through the 1st option's hold."
+    ]
+    assert Event.objects.get(pk="b").status == Event.Status.REQUESTED
+    # Days the hold does not touch, and a lapsed hold, stand in nobody's way.
+    event_confirm(event=c, venue=expo, start=D(2026, 10, 20))
+    lapse(first)
+    event_confirm(event=b, venue=expo, start=D(2026, 9, 23))
+    services.holds_expire()
+    assert VenueHold.objects.get(pk=first.pk).status == Status.EXPIRED
+
+
+def test_a_contract_signed_directly_on_the_events_own_option_keeps_the_queue_honest(expo):
+    a, b = queue("a", "b")
+    own = f.hold(a, expo, D(2026, 9, 20))
+    # Alone on its days, its own option is no obstacle; the contract ends the hold.
+    event_confirm(event=a, venue=expo, start=D(2026, 9, 20))
+    assert services.holds_expire() == 1
+    assert VenueHold.objects.get(pk=own.pk).status == Status.RELEASED
+    # With a 2nd option behind its own, a books through its hold, which tells the 2nd.
+    wmc = f.event("wmc")
+    f.hold(wmc, expo, D(2026, 10, 20))
+    behind = f.hold(b, expo, D(2026, 10, 21))
+    with pytest.raises(ValidationError, match="held for b from 2026-10-21 \\(2nd option"):
+        event_confirm(event=wmc, venue=expo, start=D(2026, 10, 20))
+    services.hold_confirm(hold=VenueHold.objects.get(event=wmc))
+    assert VenueHold.objects.get(pk=behind.pk).status == Status.SUPERSEDED
+
+
 def test_a_hold_needs_a_venue_that_suits_the_event(expo):
     hall = f.venue("hall")
     picky = f.event("picky", allowed_venues=[hall])
