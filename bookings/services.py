@@ -75,8 +75,16 @@ def _locked_hold(hold: VenueHold) -> VenueHold:
     return current
 
 
-def _save(hold: VenueHold, reason: str, fields: list[str]) -> None:
-    hold._change_reason = reason  # recorded in the hold's (so the event's) history
+def _save(hold: VenueHold, reason: str, fields: list[str], *, system: bool = False) -> None:
+    """Save ``fields``, with ``reason`` in the hold's (so the event's) history.
+
+    ``system``: an expiry or a promotion is the system's doing, not that of
+    whoever's request happened to run it (a listing expires holds), so the
+    history names no user rather than the request's.
+    """
+    hold._change_reason = reason
+    if system:
+        hold._history_user = None  # django-simple-history takes it over the request's user
     hold.save(update_fields=fields)
 
 
@@ -92,7 +100,9 @@ def _rerank(venue_id: str) -> None:
         if rank == hold.rank:
             continue
         old, hold.rank = hold.rank, rank
-        _save(hold, f"moved up from {ordinal(old)} to {ordinal(rank)} option", ["rank"])
+        _save(
+            hold, f"moved up from {ordinal(old)} to {ordinal(rank)} option", ["rank"], system=True
+        )
         _notify(
             hold,
             f"Your hold on {hold.venue_id} is now the {ordinal(rank)} option",
@@ -101,9 +111,9 @@ def _rerank(venue_id: str) -> None:
         )
 
 
-def _end(hold: VenueHold, status: str, reason: str) -> None:
+def _end(hold: VenueHold, status: str, reason: str, *, system: bool = False) -> None:
     hold.status = status
-    _save(hold, reason, ["status"])
+    _save(hold, reason, ["status"], system=system)
 
 
 @transaction.atomic
@@ -268,7 +278,8 @@ def _expire_venue(venue_id: str, today: dt.date) -> int:
     The caller holds the venue's lock. Holds of cancelled or contracted
     events end here rather than in ``event_cancel``/``event_confirm``, so the
     catalogue needs no hook into bookings and the queue still moves up at
-    the next listing or cron run.
+    the next listing or cron run. Each end, and the promotions it brings,
+    is the system's doing (``_save``).
     """
     ended = list(
         VenueHold.objects.select_for_update(of=("self",))
@@ -285,9 +296,9 @@ def _expire_venue(venue_id: str, today: dt.date) -> int:
         if hold.pk in mooted:
             cancelled = hold.event.status == Event.Status.CANCELLED
             why = "the event was cancelled" if cancelled else "the event's contract rules it out"
-            _end(hold, Status.RELEASED, f"released: {why}")
+            _end(hold, Status.RELEASED, f"released: {why}", system=True)
             continue
-        _end(hold, Status.EXPIRED, f"expired after {hold.expires_on}")
+        _end(hold, Status.EXPIRED, f"expired after {hold.expires_on}", system=True)
         _notify(
             hold,
             f"Your hold on {hold.venue_id} has expired",

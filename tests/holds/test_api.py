@@ -1,10 +1,12 @@
 """Holds and history over HTTP: staff only, 400s naming fields, who changed what."""
 
 import pytest
+from rest_framework.test import APIClient
 
 from bookings.models import VenueHold
 from tests.api.conftest import errors_by_field
 from tests.holds import factories as f
+from tests.roles import user_with_role
 
 D = f.D
 # Holds here are placed in June 2026, before the September days they hold.
@@ -99,6 +101,19 @@ def test_a_contract_signed_over_another_events_option_is_a_400(expo, staff):
     assert "held for a from 2026-09-20 (1st option, kept until 2099-01-01)" in errors["start"][0]
     # The 1st option's holder books the days as promised.
     assert staff.post(f"{URL}{first['id']}/confirm/").status_code == 200
+
+
+def test_expiry_and_promotion_are_recorded_as_the_systems_doing(expo, staff):
+    f.event("a"), f.event("b")
+    place(staff, "a"), place(staff, "b", "2026-09-21")
+    VenueHold.objects.filter(event_id="a").update(expires_on=D(2020, 1, 1))
+    desk = APIClient()
+    desk.force_authenticate(user_with_role("desk", "convention"))
+    assert desk.get(URL).status_code == 200  # the listing ends the lapsed hold
+    expired = staff.get("/api/v1/events/a/history/").json()["history"][0]
+    assert (expired["reason"], expired["by"]) == ("expired after 2020-01-01", None)
+    promoted = staff.get("/api/v1/events/b/history/").json()["history"][0]
+    assert (promoted["reason"], promoted["by"]) == ("moved up from 2nd to 1st option", None)
 
 
 def test_holds_are_staff_only(expo, anonymous, user):
