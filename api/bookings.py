@@ -24,7 +24,7 @@ from rest_framework.views import APIView
 from accounts.roles import event_categories
 from api.permissions import require_category
 from bookings import selectors, services
-from bookings.availability import availability_search
+from bookings.availability import READ_PERMISSION, availability_search
 from bookings.forms import AvailabilityForm
 from bookings.models import VenueHold
 from events.models import Event
@@ -47,9 +47,12 @@ def availability_json(answer) -> dict[str, Any]:
 
 
 class AvailabilityView(APIView):
-    """Which venues can take an event in a window, on which first days, with which rooms."""
+    """Which venues can take an event in a window, on which first days, with which rooms.
 
-    read_permissions = ("bookings.view_venuehold",)
+    Like the holds listing, the answer shows each role the holds of its categories only.
+    """
+
+    read_permissions = (READ_PERMISSION,)
 
     @extend_schema(
         parameters=[
@@ -67,7 +70,11 @@ class AvailabilityView(APIView):
                     for field, errors in form.errors.get_json_data().items()
                 }
             )
-        return Response(availability_json(availability_search(request=form.availability_request())))
+        answer = availability_search(
+            request=form.availability_request(),
+            hold_categories=event_categories(request.user),
+        )
+        return Response(availability_json(answer))
 
 
 # --- holds ---------------------------------------------------------------------------------

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from django.contrib import admin, messages
+from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.admin import CategoryScopedAdmin
+from accounts.roles import event_categories
 from bookings import services
-from bookings.availability import availability_search
+from bookings.availability import READ_PERMISSION, availability_search
 from bookings.forms import AvailabilityForm
 from bookings.models import VenueHold
 
@@ -87,10 +89,20 @@ class VenueHoldAdmin(CategoryScopedAdmin, SimpleHistoryAdmin):
         self._each(request, queryset, lambda hold: services.hold_confirm(hold=hold), "confirmed")
 
 
+@permission_required(READ_PERMISSION, raise_exception=True)
 def availability_page(request: HttpRequest) -> HttpResponse:
-    """The availability question and its answer, inside the admin (staff only via admin_view)."""
+    """The availability question and its answer, inside the admin (staff via admin_view).
+
+    As in the API: staff without a role that reads holds get a 403, and each
+    role sees the holds of its own categories only.
+    """
     form = AvailabilityForm(request.GET or None)
-    answer = availability_search(request=form.availability_request()) if form.is_valid() else None
+    answer = None
+    if form.is_valid():
+        answer = availability_search(
+            request=form.availability_request(),
+            hold_categories=event_categories(request.user),
+        )
     context = {
         **admin.site.each_context(request),
         "title": "Venue availability",

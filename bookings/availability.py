@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field, replace
 
 from bookings.selectors import hold_list_active
@@ -31,6 +31,8 @@ from scheduler.models import RoomBlock
 from scheduler.publishing import latest_version
 
 REQUEST_ID = "availability-request"
+# Whoever may see the holds the answer lists may ask (the API and the admin page alike).
+READ_PERMISSION = "bookings.view_venuehold"
 # The days a question or a hold may name: the exchange format's. Every day derived
 # from one (give or take move-in, move-out and hotel nights) is then a date too.
 CALENDAR = fmt.DateRange(FIRST_DATE, LAST_DATE)
@@ -440,9 +442,17 @@ def _held_rooms(
 
 
 def availability_search(
-    *, request: AvailabilityRequest, exclude_event: str | None = None
+    *,
+    request: AvailabilityRequest,
+    exclude_event: str | None = None,
+    hold_categories: Collection[str] | None = None,
 ) -> Availability:
-    """The availability answer from the catalogue, the published plan, contracts and holds."""
+    """The availability answer from the catalogue, the published plan, contracts and holds.
+
+    ``hold_categories``, when given, limits the holds listed to events of
+    those categories: what the asking role may see of them (they take no
+    days, so the free ranges are the same for every role).
+    """
     problem = catalogue_export(start=request.horizon.start, end=request.horizon.end)
     occupants, held = taken(
         horizon=request.horizon, nights=request.nights, exclude_event=exclude_event
@@ -458,7 +468,7 @@ def availability_search(
                 hold.expires_on,
             ),
         )
-        for hold in hold_list_active().filter(
+        for hold in hold_list_active(categories=hold_categories).filter(
             occupancy_start__lte=request.horizon.end, occupancy_end__gte=request.horizon.start
         )
     ]

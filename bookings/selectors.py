@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 
 from django.db.models import F, Q, QuerySet
 
@@ -14,8 +15,10 @@ def hold_list() -> QuerySet[VenueHold]:
     return VenueHold.objects.select_related("event", "venue", "holder")
 
 
-def hold_list_active() -> QuerySet[VenueHold]:
-    return hold_list().filter(status=VenueHold.Status.ACTIVE)
+def hold_list_active(*, categories: Collection[str] | None = None) -> QuerySet[VenueHold]:
+    """Active holds; only those on events of ``categories`` when given (what a role may see)."""
+    holds = hold_list().filter(status=VenueHold.Status.ACTIVE)
+    return holds if categories is None else holds.filter(event__category__in=categories)
 
 
 def moot() -> Q:

@@ -17,6 +17,7 @@ from dataclasses import replace
 
 import pytest
 from django.core.management import call_command
+from rest_framework.test import APIClient
 
 from bookings.availability import AvailabilityRequest, availability_search
 from events.models import Event
@@ -150,13 +151,42 @@ def test_only_staff_may_ask(anonymous, user, db):
     assert user.get(URL, QUESTION).status_code == 403
 
 
-def test_the_admin_page_answers_staff_only(expo, client, django_user_model):
+def test_the_admin_page_answers_staff_with_a_role_only(expo, client, django_user_model):
     params = QUESTION | {"required_features": "exhibition_halls"}
     assert client.get("/admin/availability/", params).status_code == 302
-    client.force_login(django_user_model.objects.create(username="planner", is_staff=True))
+    # Staff without a role may not read holds: a 403, as from the API.
+    client.force_login(django_user_model.objects.create(username="nobody", is_staff=True))
+    assert client.get("/admin/availability/", params).status_code == 403
+    client.force_login(user_with_role("planner-staff", "planner"))
     page = client.get("/admin/availability/", params)
     assert page.status_code == 200
     assert "expo" in page.content.decode() and "2026-09-15" in page.content.decode()
+
+
+def holds_seen(role: str, client, api: bool) -> set[str]:
+    """The events whose holds a member of ``role`` is shown beside the Expo's free days."""
+    user = user_with_role(f"{role}-staff", role)
+    params = QUESTION | {"window_end": "2026-10-31"}
+    if api:
+        client = APIClient()
+        client.force_authenticate(user)
+        (venue,) = client.get(URL, params).json()["venues"]
+        return {hold["event"] for hold in venue["holds"]}
+    client.force_login(user)
+    (venue,) = client.get("/admin/availability/", params).context["answer"].venues
+    return {hold.event for hold in venue.holds}
+
+
+@pytest.mark.parametrize("api", [True, False], ids=["api", "admin"])
+@pytest.mark.parametrize(
+    ("role", "seen"),
+    [("convention", {"fair"}), ("sports", {"run"}), ("planner", {"fair", "run"})],
+)
+def test_each_role_sees_the_holds_of_its_categories(expo, client, api, role, seen):
+    f.hold(f.event("fair", area_m2=10000), expo, D(2026, 10, 5))
+    sports = {"category": "sports", "attendance": 5000, "area_m2": 0}
+    f.hold(f.event("run", **sports), expo, D(2026, 10, 12))
+    assert holds_seen(role, client, api) == seen
 
 
 def test_rooms_held_on_nights_before_the_window_count_in_any_window(expo):
