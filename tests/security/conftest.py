@@ -12,8 +12,11 @@ from rest_framework.test import APIClient
 from events import services as event_services
 from scheduler.scenarios import scenario_create
 from tests.holds import factories as f
+from tests.holds.conftest import placed_on
 from tests.publishing import factories as publishing
 from tests.roles import user_with_role
+
+__all__ = ["ROLES", "placed_on", "role_user"]
 
 D = dt.date
 ROLES = ["anonymous", "citizen", "convention", "sports", "planner", "admin"]

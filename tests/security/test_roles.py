@@ -148,6 +148,7 @@ WRITES = {
 
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("name", WRITES)
+@pytest.mark.usefixtures("placed_on")  # the world is set in 2026: holds are placed before it
 def test_each_write_is_for_its_roles_only(name, role, world, as_role):
     write = WRITES[name]
     url = "/api/v1/" + write.path.format(**world)
