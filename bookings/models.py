@@ -27,8 +27,9 @@ register(ScheduleVersion, app="bookings")
 
 
 def ordinal(rank: int) -> str:
-    """A rank as the venue office says it: 1st, 2nd, 3rd option."""
-    return {1: "1st", 2: "2nd", 3: "3rd"}.get(rank, f"{rank}th")
+    """A rank as the venue office says it: 1st, 2nd, 3rd, 11th, 21st option."""
+    teens = 10 <= rank % 100 <= 20
+    return f"{rank}{'th' if teens else {1: 'st', 2: 'nd', 3: 'rd'}.get(rank % 10, 'th')}"
 
 
 class VenueHold(models.Model):

@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from bookings import services
-from bookings.models import VenueHold
+from bookings.models import VenueHold, ordinal
 from events.exchange import catalogue_export
 from events.models import Event
 from events.services import event_cancel, event_confirm
@@ -362,3 +362,12 @@ def test_a_hold_whose_days_run_off_the_calendar_is_refused(expo):
     with pytest.raises(ValidationError) as refused:
         f.hold(endless, expo, D(2026, 9, 20))
     assert "run past the calendar" in refused.value.message_dict["start"][0]
+
+
+@pytest.mark.parametrize(
+    ("rank", "said"),
+    [(1, "1st"), (2, "2nd"), (3, "3rd"), (4, "4th"), (11, "11th"), (12, "12th"), (13, "13th"),
+     (21, "21st"), (22, "22nd"), (101, "101st"), (111, "111th")],
+)  # fmt: skip
+def test_ranks_read_as_a_venue_office_says_them(rank, said):
+    assert ordinal(rank) == said
