@@ -6,6 +6,7 @@ import datetime as dt
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from bookings.availability import CALENDAR, AvailabilityRequest
 from events.models import CATEGORY_CHOICES
@@ -16,15 +17,18 @@ MAX_WINDOW_DAYS = 3 * 366  # a question beyond three years is a mistake, not a p
 
 
 class AvailabilityForm(forms.Form):
+    """Help texts stay English here (the API schema shows them) and are marked for
+    ``makemessages``; the admin page translates them (``{% translate field.help_text %}``)."""
+
     category = forms.ChoiceField(choices=CATEGORY_CHOICES, label=_("Category"))
     window_start = forms.DateField(
-        label=_("Window start"), help_text="First day a public day may fall on."
+        label=_("Window start"), help_text=gettext_noop("First day a public day may fall on.")
     )
     window_end = forms.DateField(
-        label=_("Window end"), help_text="Last day a public day may fall on."
+        label=_("Window end"), help_text=gettext_noop("Last day a public day may fall on.")
     )
     duration_days = forms.IntegerField(
-        min_value=1, max_value=366, label=_("Public days"), help_text="Public days."
+        min_value=1, max_value=366, label=_("Public days"), help_text=gettext_noop("Public days.")
     )
     setup_days = forms.IntegerField(
         min_value=0, max_value=60, required=False, initial=0, label=_("Move-in days")
