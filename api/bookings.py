@@ -183,13 +183,9 @@ def history_entries(event: Event) -> list[dict[str, Any]]:
         *VenueHold.history.filter(event_id=event.pk).select_related("history_user"),
     ]
     for record in records:
-        previous = record.prev_record
-        changes = []
-        if previous is not None:
-            changes = [
-                {"field": c.field, "old": _plain(c.old), "new": _plain(c.new)}
-                for c in record.diff_against(previous).changes
-            ]
+        changes = _changes(record)
+        if record.history_type == "~" and not changes and not record.history_change_reason:
+            continue  # a save that changed nothing: an event is saved before its lists are set
         entries.append(
             {
                 "at": record.history_date.isoformat(),
@@ -205,7 +201,21 @@ def history_entries(event: Event) -> list[dict[str, Any]]:
     return entries
 
 
+def _changes(record: Any) -> list[dict[str, Any]]:
+    """What a history record changed against the one before it."""
+    previous = record.prev_record
+    if previous is None:
+        return []
+    return [
+        {"field": c.field, "old": _plain(c.old), "new": _plain(c.new)}
+        for c in record.diff_against(previous).changes
+    ]
+
+
 def _plain(value: Any) -> Any:
+    """A value as JSON shows it: dates in ISO form, a list field as the ids it holds."""
+    if isinstance(value, list):  # rows of a many-to-many table: {"event": ..., "venue": ...}
+        return sorted(str(v) for row in value for k, v in row.items() if k != "event")
     return value.isoformat() if hasattr(value, "isoformat") else value
 
 

@@ -21,7 +21,9 @@ from scheduler.models import Plan, ScheduleVersion
 # are this app's migrations: the catalogue and scheduler apps keep theirs. The
 # records are written on post_save, so ScheduleVersion stays immutable: its
 # one history row is its creation.
-register(Event, app="bookings")
+# An event's required features and allowed venues are lists: their changes
+# are history entries of their own, with the lists before and after.
+register(Event, app="bookings", m2m_fields=["required_features", "allowed_venues"])
 register(Plan, app="bookings")
 register(ScheduleVersion, app="bookings")
 

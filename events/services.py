@@ -101,6 +101,8 @@ def event_place(*, event: Event, venue: Venue, start: dt.date) -> Event:
     """
     event = _locked(event, {Status.REQUESTED, Status.PLACED, Status.CONFIRMED}, "placed")
     status = Status.CONFIRMED if event.status == Status.CONFIRMED else Status.PLACED
+    if (event.status, event.previous_venue_id, event.previous_start) == (status, venue.pk, start):
+        return event  # published where it was: nothing to record
     return event_update(event=event, status=status, previous_venue=venue, previous_start=start)
 
 

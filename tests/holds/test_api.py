@@ -145,6 +145,31 @@ def test_the_history_says_who_changed_what(expo, staff):
     assert {"field": "rank", "old": 2, "new": 1} in promoted[0]["changes"]
 
 
+def test_the_history_lists_what_a_change_of_allowed_venues_was(expo, staff):
+    f.venue("hall"), f.event("a")
+    staff.patch("/api/v1/events/a/", {"allowed_venues": ["expo", "hall"]}, format="json")
+    staff.patch("/api/v1/events/a/", {"allowed_venues": ["hall"]}, format="json")
+    history = staff.get("/api/v1/events/a/history/").json()["history"]
+    changes = [h["changes"] for h in history if h["type"] == "changed"]
+    assert changes == [
+        [{"field": "allowed_venues", "old": ["expo", "hall"], "new": ["hall"]}],
+        [{"field": "allowed_venues", "old": [], "new": ["expo", "hall"]}],
+    ]
+
+
+def test_publishing_an_event_where_it_already_was_records_nothing(expo, staff):
+    a = f.event("a")
+    f.published_plan([(a, expo, D(2026, 9, 20), [])])
+    before = a.history.count()
+    f.published_plan([(a, expo, D(2026, 9, 20), [])])
+    assert a.history.count() == before
+    assert all(h["changes"] or h["type"] != "changed" for h in history_of(staff, "a"))
+
+
+def history_of(client, event: str) -> list[dict]:
+    return client.get(f"/api/v1/events/{event}/history/").json()["history"]
+
+
 def test_history_is_staff_only_and_404s_for_unknown_events(expo, staff, user):
     f.event("a")
     assert user.get("/api/v1/events/a/history/").status_code == 403
