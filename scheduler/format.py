@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from scheduler.problem import (
     CATEGORIES,
@@ -170,6 +171,18 @@ class _Reader:
             self.fail(pointer, "must be a string")
             return None
         return value
+
+    def time_zone(self, value: Any, pointer: str) -> str | None:
+        """An IANA time zone name: the days of the file are the days of that zone."""
+        name = self.string(value, pointer)
+        if name is None:
+            return None
+        try:
+            ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError):
+            self.fail(pointer, f"'{name}' is not a time zone name such as 'Asia/Shanghai'")
+            return None
+        return name
 
     def identifier(self, value: Any, pointer: str) -> str | None:
         if not isinstance(value, str) or not ID_PATTERN.fullmatch(value):
@@ -390,7 +403,7 @@ class _ProblemReader(_Reader):
         problem = Problem(
             horizon=self.horizon,
             name=self.get(data, "name", "", self.string, required=False),
-            timezone=self.get(data, "timezone", "", self.string, required=False),
+            timezone=self.get(data, "timezone", "", self.time_zone, required=False),
             venues=self.collection(data, "venues", self.venue),
             hotels=self.collection(data, "hotels", self.hotel),
             events=self.collection(data, "events", self.event),

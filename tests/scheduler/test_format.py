@@ -105,6 +105,8 @@ _DELETE = object()
         ("/events/0/value", float("nan"), "/events/0/value", "must be a finite number"),
         ("/rules/weights/change_penalty", float("inf"), "/rules/weights/change_penalty", "finite"),
         ("/events/0/hotel/rooms_per_night", _DELETE, "/events/0/hotel/rooms_per_night", "required"),
+        ("/timezone", "Asia/Hefei", "/timezone", "is not a time zone name"),
+        ("/timezone", "../etc/passwd", "/timezone", "is not a time zone name"),
         ("/venues/0/kind", "palace", "/venues/0/kind", "must be one of"),
         ("/venues/0/capacity", "big", "/venues/0/capacity", "must be an integer"),
         ("/venues/1/id", "binhu-expo", "/venues/1/id", "repeats id"),
