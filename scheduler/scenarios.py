@@ -13,12 +13,15 @@ say if the scenario were published (``next_snapshot`` + ``schedule_changes``,
 the publishing code itself), plus targets and objective before and after.
 Publishing a scenario adopts its changes into the catalogue, cancels its
 withdrawn events, writes its plan and hands it to ``plan_publish``, all in
-one transaction.
+one transaction, and only while the solve is current: no version published
+and no event of it changed in the catalogue since, since publishing writes
+back the events as the solve saw them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from dataclasses import replace
 from typing import Any
 
@@ -26,6 +29,7 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import Truncator
 
 from events.exchange import catalogue_export, catalogue_import, event_in_range
 from events.models import Event as CatalogueEvent
@@ -46,12 +50,15 @@ from scheduler.publishing import (
     public_facts,
     schedule_changes,
 )
-from scheduler.services import solve_run_create, solve_run_dispatch
+from scheduler.services import solve_run_create, solve_run_dispatch, solve_size_check
 from venues.models import Venue
 
 
 class ScenarioError(ValidationError):
     """A scenario that cannot be created or solved as asked; the message says why."""
+
+
+STALE_VERSION = "A newer version was published since this solve; solve again."
 
 
 # --- the scenario's problem ----------------------------------------------------------
@@ -61,28 +68,41 @@ def _catalogue_dict(start: dt.date, end: dt.date, name: str) -> dict[str, Any]:
     return write_problem(catalogue_export(start=start, end=end, name=name))
 
 
+def _ident(change: dict[str, Any]) -> str | None:
+    """The change's id when it is a string, as every catalogue id is; the format names the rest."""
+    ident = change.get("id")
+    return ident if isinstance(ident, str) else None
+
+
 def _merged(changes: list[dict[str, Any]], base_events: list[dict]) -> list[dict[str, Any]]:
     """Each change laid over the catalogue's event of the same id (or alone, when new)."""
     catalogue = {event["id"]: event for event in base_events}
-    return [catalogue.get(change.get("id"), {}) | change for change in changes]
+    return [catalogue.get(_ident(change), {}) | change for change in changes]
 
 
-def scenario_event_errors(changes: Any, *, start: dt.date, end: dt.date) -> dict[str, list[str]]:
-    """``{"events": [...]}`` naming every problem of the changes by JSON pointer; {} when fine.
+def _taken_id_issues(changes: list[dict[str, Any]], base_events: list[dict]) -> list[str]:
+    """An issue for each new event whose id a catalogue event outside the range already has.
 
-    Each change is read on its own in a problem with the catalogue's venues,
-    so a pointer such as ``/events/2/window/end`` names the planner's own
-    entry, not its place in the merged problem.
+    A change whose id the range's export lacks adds an event, and publishing
+    imports it by id: under a cancelled event's id, or another year's, it
+    would overwrite that event (its days, names, status) instead.
     """
-    if not isinstance(changes, list):
-        return {"events": ["must be a list of event objects"]}
-    not_objects = [i for i, change in enumerate(changes) if not isinstance(change, dict)]
-    if not_objects:
-        return {"events": [f"/events/{i}: must be an event object" for i in not_objects]}
-    base = _catalogue_dict(start, end, "check")
+    in_range = {event["id"] for event in base_events}
+    new = {i: _ident(c) for i, c in enumerate(changes) if _ident(c) not in in_range}
+    taken = set(CatalogueEvent.objects.filter(pk__in=new.values()).values_list("pk", flat=True))
+    return [
+        f"/events/{i}/id: '{ident}' is a catalogue event outside this scenario's range "
+        "(or cancelled); give the new event an id of its own"
+        for i, ident in new.items()
+        if ident in taken
+    ]
+
+
+def _format_issues(base: dict[str, Any], events: list[dict[str, Any]]) -> list[str]:
+    """The format's issues of each event read on its own, named by its own index."""
     issues: list[str] = []
     seen: set[str] = set()
-    for index, event in enumerate(_merged(changes, base["events"])):
+    for index, event in enumerate(events):
         ident = event.get("id")
         if isinstance(ident, str) and ident in seen:
             issues.append(f"/events/{index}/id: '{ident}' is changed twice")
@@ -93,6 +113,57 @@ def scenario_event_errors(changes: Any, *, start: dt.date, end: dt.date) -> dict
             issues.extend(
                 str(issue).replace("/events/0", f"/events/{index}", 1) for issue in error.issues
             )
+    return issues
+
+
+def _events_only(problem: Problem, codes: Collection[str]) -> Problem:
+    """The problem's events named by ``codes`` and nothing else, for ``catalogue_import``:
+    the catalogue's venues, hotels, targets and rules are not the scenario's to write."""
+    return Problem(
+        horizon=problem.horizon,
+        timezone=problem.timezone,
+        events=tuple(event for event in problem.events if event.id in codes),
+    )
+
+
+def _catalogue_issues(base: dict[str, Any], events: list[dict[str, Any]]) -> list[str]:
+    """What the catalogue's own checks say of ``events``: imported, then rolled back at once.
+
+    Publishing writes them through ``catalogue_import``, so through
+    ``events.validation`` (a window shorter than the event, a contract off its
+    window or clashing with another, times out of order) and the columns'
+    limits; trying that now refuses at creation what publishing would refuse
+    only after a solve. Pointers are the events' indexes, as the planner gave them.
+    """
+    with transaction.atomic():
+        try:
+            problem = read_problem(base | {"events": events})
+            catalogue_import(_events_only(problem, {event["id"] for event in events}))
+        except ProblemFormatError as error:
+            return [str(issue) for issue in error.issues]
+        finally:
+            transaction.set_rollback(True)
+    return []
+
+
+def scenario_event_errors(changes: Any, *, start: dt.date, end: dt.date) -> dict[str, list[str]]:
+    """``{"events": [...]}`` naming every problem of the changes by JSON pointer; {} when fine.
+
+    Each change is read on its own in a problem with the catalogue's venues,
+    so a pointer such as ``/events/2/window/end`` names the planner's own
+    entry, not its place in the merged problem. Changes that read well then
+    meet the catalogue's checks, those publishing would apply.
+    """
+    if not isinstance(changes, list):
+        return {"events": ["must be a list of event objects"]}
+    not_objects = [i for i, change in enumerate(changes) if not isinstance(change, dict)]
+    if not_objects:
+        return {"events": [f"/events/{i}: must be an event object" for i in not_objects]}
+    base = _catalogue_dict(start, end, "check")
+    merged = _merged(changes, base["events"])
+    issues = _format_issues(base, merged) + _taken_id_issues(changes, base["events"])
+    if not issues:
+        issues = _catalogue_issues(base, merged)
     return {"events": issues} if issues else {}
 
 
@@ -111,12 +182,15 @@ def scenario_problem(*, scenario: Scenario) -> Problem:
     events left out, ``previous`` set.
 
     Raises ``ScenarioError`` when the changes no longer read as a valid
-    problem (the catalogue may have changed since the scenario was made).
-    A withdrawal wins over a change of the same event.
+    problem, or a new event's id has been taken by a catalogue event since
+    (the catalogue may have changed since the scenario was made). A
+    withdrawal wins over a change of the same event.
     """
     data = _catalogue_dict(
         scenario.horizon_start, scenario.horizon_end, f"Scenario: {scenario.name}"
     )
+    if taken := _taken_id_issues(scenario.events, data["events"]):
+        raise ScenarioError({"events": taken})
     events = {event["id"]: event for event in data["events"]}
     for event in _merged(scenario.events, data["events"]):
         events[event["id"]] = event
@@ -136,6 +210,25 @@ def scenario_problem(*, scenario: Scenario) -> Problem:
 # --- writes ----------------------------------------------------------------------------
 
 
+def _scenario_range(
+    base: ScheduleVersion | None, start: dt.date | None, end: dt.date | None
+) -> tuple[dt.date, dt.date]:
+    """The scenario's days: as given, else the base version's plan's.
+
+    Refused where its solve would refuse them, by the solve's own check
+    (``solve_size_check``: in order, and no longer than a solve may cover).
+    """
+    if start is None or end is None:
+        if base is None:
+            raise ScenarioError({"start": ["give start and end: nothing is published yet"]})
+        start, end = start or base.plan.horizon_start, end or base.plan.horizon_end
+    try:
+        solve_size_check(start=start, end=end)
+    except ValidationError as error:
+        raise ScenarioError(error.message_dict) from error
+    return start, end
+
+
 def scenario_create(
     *,
     name: str,
@@ -144,14 +237,14 @@ def scenario_create(
     start: dt.date | None = None,
     end: dt.date | None = None,
 ) -> Scenario:
-    """A new scenario on the latest published version; its range defaults to that plan's."""
+    """A new scenario on the latest published version; its range defaults to that plan's.
+
+    Checked as its solve and its publication would check it (the range's
+    size, each event by the format and by the catalogue), so a scenario that
+    exists can be solved and published.
+    """
     base = latest_version()
-    if start is None or end is None:
-        if base is None:
-            raise ScenarioError({"start": ["give start and end: nothing is published yet"]})
-        start, end = start or base.plan.horizon_start, end or base.plan.horizon_end
-    if end < start:
-        raise ScenarioError({"end": ["must not be before start"]})
+    start, end = _scenario_range(base, start, end)
     errors = scenario_event_errors(events, start=start, end=end)
     if errors:
         raise ScenarioError(errors)
@@ -253,6 +346,99 @@ def scenario_solve(
     return run
 
 
+def _reason(words: str, scenario: Scenario) -> str:
+    """``words`` and the scenario's name for the history, cut to what its reason column holds
+    (a scenario's name may be longer)."""
+    field = CatalogueEvent.history.model._meta.get_field("history_change_reason")
+    return Truncator(f"{words} {scenario.name!r}").chars(field.max_length)
+
+
+def _publishable_run(scenario: Scenario) -> SolveRun:
+    """The scenario's run when it has a plan to publish; else a ``PublishError`` saying why."""
+    run = scenario.solve_run
+    if run is None or run.status != SolveRun.Status.SUCCEEDED:
+        raise PublishError("Solve the scenario first; only a finished solve can be published.")
+    if run.solver_status not in PUBLISHABLE_SOLVER_STATUSES:
+        raise PublishError(f"The scenario's solve found no plan (status {run.solver_status}).")
+    return run
+
+
+def _changed_since_solve(scenario: Scenario, run: SolveRun) -> list[str]:
+    """Codes of the events the catalogue has changed since the scenario's solve.
+
+    The run keeps the problem exactly as solved; built again now, on the
+    same version, it differs only where the catalogue does: an event edited,
+    confirmed, cancelled, held, or entering or leaving the range. A withdrawn
+    event is not in the problem; its history says whether it changed since.
+    """
+    solved = {event["id"]: event for event in run.problem["events"]}
+    rebuilt = write_problem(scenario_problem(scenario=scenario))
+    now = {event["id"]: event for event in rebuilt["events"]}
+    changed = {code for code in solved.keys() | now.keys() if solved.get(code) != now.get(code)}
+    withdrawn = CatalogueEvent.history.filter(
+        id__in=scenario.withdrawn, history_date__gte=run.created_at
+    )
+    return sorted(changed | set(withdrawn.values_list("id", flat=True)))
+
+
+def _refuse_stale(scenario: Scenario, run: SolveRun) -> None:
+    """A ``PublishError`` when the solve no longer describes what publishing would change.
+
+    Another version published since makes its differences stale; an event
+    the catalogue changed since would be undone, since publishing writes
+    back the copies of the events the solve took (a contract signed
+    meanwhile would lose its pin). Solving again takes both in.
+    """
+    if latest_version() != scenario.base_version:
+        raise PublishError(STALE_VERSION)
+    if changed := _changed_since_solve(scenario, run):
+        message = (
+            f"Changed in the catalogue since this scenario was solved: {', '.join(changed)}; "
+            "solve it again."
+        )
+        raise PublishError({"events": [message]})
+
+
+def _adopt(scenario: Scenario, problem: Problem) -> None:
+    """The scenario's changed and added events into the catalogue, as solved; its withdrawn
+    events cancelled (a confirmed one keeps its contract on record)."""
+    try:
+        catalogue_import(_events_only(problem, {change["id"] for change in scenario.events}))
+    except ProblemFormatError as error:
+        raise PublishError([str(issue) for issue in error.issues]) from error
+    withdrawn = CatalogueEvent.objects.filter(pk__in=scenario.withdrawn)
+    for event in withdrawn.exclude(status=CatalogueEvent.Status.CANCELLED):
+        event_cancel(event=event, reason=_reason("withdrawn in scenario", scenario))
+
+
+def _lock_writes(problem: Problem, withdrawn: Collection[str]) -> set[str]:
+    """Lock the rows publishing writes and return the events' codes.
+
+    The events, so none changes between the staleness check and the writes;
+    first the venues their contracts pin, which the catalogue's booking
+    check locks as it saves them: venues before events, each in id order,
+    the order ``events.services.event_confirm`` and the holds keep, so a
+    contract signed at the same moment waits instead of deadlocking.
+    """
+    venues = {event.pinned.venue for event in problem.events if event.pinned is not None}
+    list(Venue.objects.select_for_update().filter(pk__in=venues).order_by("pk"))
+    codes = {event.id for event in problem.events} | set(withdrawn)
+    list(CatalogueEvent.objects.select_for_update().filter(pk__in=codes).order_by("pk"))
+    return codes
+
+
+def _label_history(codes: Collection[str], *, since: dt.datetime, reason: str) -> None:
+    """Give ``reason`` to the history rows of ``codes`` written since ``since`` without one.
+
+    ``catalogue_import`` and ``plan_publish`` save events without a reason.
+    Their rows are told apart by time, which is safe because the events were
+    locked before ``since``: no other writer can have saved one since.
+    """
+    CatalogueEvent.history.filter(
+        id__in=codes, history_date__gte=since, history_change_reason__isnull=True
+    ).update(history_change_reason=reason)
+
+
 @transaction.atomic
 def scenario_publish(
     *, scenario: Scenario, comment: str = "", user: AbstractBaseUser | None = None
@@ -261,38 +447,31 @@ def scenario_publish(
 
     Its withdrawn events are cancelled in the catalogue, so the new version
     shows them cancelled (as for any event a plan drops) and no later solve
-    places them again.
+    places them again. The history rows it writes say "published from
+    scenario ..." (or why else they were written).
 
-    Refused when the run has no publishable plan, or when another version
-    was published after the scenario was solved (its differences would be
-    stale: solve it again). Publishing twice returns the same version.
+    Refused when the run has no publishable plan, or when the solve is stale
+    (``_refuse_stale``). The scenario's row is locked first, so two publishes
+    of it at once make one version (publishing twice returns the same one),
+    then what it writes (``_lock_writes``).
     """
-    run = scenario.solve_run
-    if run is None or run.status != SolveRun.Status.SUCCEEDED:
-        raise PublishError("Solve the scenario first; only a finished solve can be published.")
-    if run.solver_status not in PUBLISHABLE_SOLVER_STATUSES:
-        raise PublishError(f"The scenario's solve found no plan (status {run.solver_status}).")
+    scenario = Scenario.objects.select_for_update().get(pk=scenario.pk)
+    run = _publishable_run(scenario)
     if hasattr(run, "plan"):
         return plan_publish(plan=run.plan, comment=comment, user=user)
-    if latest_version() != scenario.base_version:
-        raise PublishError("A newer version was published since this solve; solve again.")
     problem = read_problem(run.problem)
-    changed = {change["id"] for change in scenario.events}
-    try:
-        catalogue_import(
-            Problem(
-                horizon=problem.horizon,
-                timezone=problem.timezone,
-                events=tuple(e for e in problem.events if e.id in changed),
-            )
-        )
-    except ProblemFormatError as error:
-        raise PublishError([str(issue) for issue in error.issues]) from error
-    withdrawn = CatalogueEvent.objects.filter(pk__in=scenario.withdrawn)
-    for event in withdrawn.exclude(status=CatalogueEvent.Status.CANCELLED):
-        event_cancel(event=event, reason=f"withdrawn in scenario {scenario.name!r}")
+    codes = _lock_writes(problem, scenario.withdrawn)
+    _refuse_stale(scenario, run)
+    started = timezone.now()
+    _adopt(scenario, problem)
     plan = plan_create_from_solution(run=run, solution=read_solution(run.solution))
-    return plan_publish(plan=plan, comment=comment or scenario.name, user=user)
+    version = plan_publish(plan=plan, comment=comment or scenario.name, user=user)
+    base = scenario.base_version
+    if version.number != (base.number if base else 0) + 1:
+        # Another scenario's publication slipped in after the check: undo all of this one.
+        raise PublishError(STALE_VERSION)
+    _label_history(codes, since=started, reason=_reason("published from scenario", scenario))
+    return version
 
 
 # --- the differences -------------------------------------------------------------------

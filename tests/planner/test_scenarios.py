@@ -8,7 +8,8 @@ from django.core.cache import cache
 from rest_framework.authtoken.models import Token
 
 from events.models import Event
-from scheduler.models import Placement, Plan, ScheduleVersion
+from events.services import event_cancel
+from scheduler.models import Placement, Plan, Scenario, ScheduleVersion
 from scheduler.publishing import PublishError
 from scheduler.scenarios import (
     ScenarioError,
@@ -191,6 +192,68 @@ def test_api_refuses_bad_changes_with_the_error_shape(client, published, planner
     assert response.status_code == 400
     errors = response.json()["errors"]
     assert errors[0]["field"] == "events" and "/events/0/window" in errors[0]["message"]
+
+
+@pytest.mark.parametrize(
+    ("cancelled", "end"),
+    [
+        (False, "2026-06-30"),  # the marathon runs in November, outside the range
+        (True, "2026-12-31"),  # a cancelled marathon keeps its id
+    ],
+)
+def test_api_refuses_a_new_event_under_a_catalogue_events_id(
+    client, published, planner, cancelled, end
+):
+    """Publishing imports by id: the new spring race would have replaced the marathon."""
+    if cancelled:
+        event_cancel(event=Event.objects.get(pk="run"))
+    spring_race = CHANGES[0] | {"id": "run", "window": {"start": "2026-03-01", "end": "2026-03-31"}}
+    client.force_login(planner)
+    response = client.post(
+        "/api/v1/scenarios/",
+        {"name": "Spring race", "events": [spring_race], "start": "2026-01-01", "end": end},
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    (error,) = response.json()["errors"]
+    assert error["field"] == "events"
+    assert error["message"].startswith("/events/0/id: 'run' is a catalogue event outside")
+    assert not Scenario.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("body", "field", "message"),
+    [
+        ({"start": "2000-01-01", "end": "2099-12-31"}, "end", "a solve covers at most 6 years"),
+        (
+            {"events": [{"id": "expo-a", "duration_days": 10**23}]},
+            "events",
+            "/events/0/duration_days",
+        ),
+        (  # the catalogue's rule: the window holds the public days
+            {"events": [{"id": "expo-a", "window": {"start": "2026-09-01", "end": "2026-09-02"}}]},
+            "events",
+            "/events/0/window/end: The window 2026-09-01..2026-09-02 has 2 days",
+        ),
+        (
+            {"events": [{"id": "run", "start_time": "10:00", "end_time": "09:00"}]},
+            "events",
+            "/events/0/end_time: Ends at 09:00:00",
+        ),
+    ],
+)
+def test_api_refuses_at_creation_what_its_solve_or_publication_would(
+    client, published, planner, settings, body, field, message
+):
+    settings.SOLVER_MAX_HORIZON_YEARS = 6
+    client.force_login(planner)
+    response = client.post(
+        "/api/v1/scenarios/", {"name": "Too much"} | body, content_type="application/json"
+    )
+    assert response.status_code == 400
+    errors = response.json()["errors"]
+    assert errors[0]["field"] == field and errors[0]["message"].startswith(message), errors
+    assert not Scenario.objects.exists()
 
 
 @pytest.mark.parametrize("staff", [None, False])

@@ -7,6 +7,7 @@ import pytest
 from events.models import Event
 from events.services import event_cancel, event_confirm
 from scheduler.models import Scenario
+from scheduler.publishing import PublishError
 from scheduler.scenarios import (
     ScenarioError,
     scenario_create,
@@ -15,7 +16,7 @@ from scheduler.scenarios import (
     scenario_withdraw,
 )
 from tests.planner.conftest import running_scenario, solve_now
-from tests.planner.test_scenarios import feeds, solved
+from tests.planner.test_scenarios import CHANGES, feeds, solved
 from tests.security.conftest import ROLES
 from venues.models import Venue
 
@@ -115,6 +116,39 @@ def test_a_confirmed_event_may_be_withdrawn_and_the_differences_say_so(
     scenario_publish(scenario=scenario, user=planner)
     run = Event.objects.get(pk="run")
     assert run.status == Event.Status.CANCELLED and run.pinned_venue_id == "stadium"
+
+
+def test_a_withdrawn_event_confirmed_since_the_solve_is_not_cancelled(
+    published, planner, django_capture_on_commit_callbacks
+):
+    """The solve withdrew a placed marathon; publishing must not break the contract signed since."""
+    scenario = withdrawn("run", planner, django_capture_on_commit_callbacks)
+    event_confirm(
+        event=Event.objects.get(pk="run"),
+        venue=Venue.objects.get(pk="stadium"),
+        start=dt.date(2026, 11, 1),
+    )
+    with pytest.raises(PublishError, match="since this scenario was solved: run; solve it again"):
+        scenario_publish(scenario=scenario, user=planner)
+    assert Event.objects.get(pk="run").status == Event.Status.CONFIRMED
+
+
+def test_a_long_scenario_name_is_cut_to_fit_the_history(
+    published, planner, django_capture_on_commit_callbacks
+):
+    """A reason holds 100 characters (PostgreSQL refuses more); a scenario's name 200."""
+    name = ("What if the organiser of the marathon pulls out " * 5)[:200]
+    scenario = scenario_create(name=name, events=CHANGES[1:2], owner=planner)  # expo-b moves
+    scenario = solved(
+        scenario_withdraw(scenario=scenario, event="run"), django_capture_on_commit_callbacks
+    )
+    scenario_publish(scenario=scenario, user=planner)
+
+    withdrawn = Event.objects.get(pk="run").history.first().history_change_reason
+    placed = Event.objects.get(pk="expo-b").history.first().history_change_reason
+    assert withdrawn.startswith("withdrawn in scenario 'What if the organiser")
+    assert placed.startswith("published from scenario 'What if the organiser")
+    assert len(withdrawn) == len(placed) == 100
 
 
 def test_withdrawing_forgets_the_previous_solve(
