@@ -46,9 +46,17 @@ _BOOKING = {
     *_crud("bookings", "venuehold", verbs="add change view"),
 }
 
+# What-if scenarios: anyone who plans may try one; publishing it is the planners'.
+_WHAT_IF = _crud("scheduler", "scenario", verbs="add change view")
+
 ROLES: dict[str, set[str]] = {
-    CONVENTION: _VENUE_CATALOGUE | _BOOKING | _READ_PLANNING | _READ_HISTORY | _READ_PLANS,
-    SPORTS: _READ_VENUES | _BOOKING | _READ_PLANNING | _READ_HISTORY | _READ_PLANS,
+    CONVENTION: _VENUE_CATALOGUE
+    | _BOOKING
+    | _READ_PLANNING
+    | _READ_HISTORY
+    | _READ_PLANS
+    | _WHAT_IF,
+    SPORTS: _READ_VENUES | _BOOKING | _READ_PLANNING | _READ_HISTORY | _READ_PLANS | _WHAT_IF,
     PLANNER: _VENUE_CATALOGUE
     | _READ_PLANNING
     | _READ_HISTORY
@@ -59,7 +67,7 @@ ROLES: dict[str, set[str]] = {
     | _crud("bookings", "venuehold", verbs="view")
     | _crud("scheduler", "solverun", verbs="add view")
     | _crud("scheduler", "scheduleversion", verbs="add view")
-    | _crud("scheduler", "scenario", verbs="add change view"),
+    | _WHAT_IF,
 }
 """Group name -> its model permissions ("app_label.codename")."""
 
