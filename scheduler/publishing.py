@@ -350,6 +350,11 @@ def _publish(*, plan: Plan, comment: str, user: AbstractBaseUser | None) -> Sche
     # The published placement becomes each event's "previous" one, which the solver is
     # then penalised for moving: what a partial contract leaves open included (a
     # confirmed event keeps its status and contract). Cancelled events keep theirs.
+    # Venues are locked before events, the order every booking write keeps: saving a
+    # contracted event locks its venue, and a confirmation at the same moment holds
+    # that venue and waits for its own event, which this loop may hold already.
+    venue_ids = sorted({p.venue_id for p in placements})
+    list(Venue.objects.select_for_update().filter(pk__in=venue_ids).order_by("pk"))
     for placement in placements:
         if placement.event.status != Event.Status.CANCELLED:
             event_place(event=placement.event, venue=placement.venue, start=placement.start)

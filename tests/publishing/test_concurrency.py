@@ -54,3 +54,15 @@ def test_two_plans_published_at_once_become_versions_one_and_two():
     second = ScheduleVersion.objects.get(number=2)
     assert second.changelog["previous_version"] == 1
     assert len(second.changelog["added"]) == 1 and len(second.changelog["cancelled"]) == 1
+
+
+def test_publishing_locks_venues_before_events_as_every_booking_write_does():
+    from django.db import connection as db
+    from django.test.utils import CaptureQueriesContext
+
+    plan = f.plan([(f.event("wmc"), f.venue(), D(2026, 9, 20), D(2026, 9, 23))])
+    with CaptureQueriesContext(db) as queries:
+        plan_publish(plan=plan, comment="locks")
+    locks = [q["sql"] for q in queries.captured_queries if "FOR UPDATE" in q["sql"]]
+    tables = [t for sql in locks for t in ('"venues_venue"', '"events_event"') if t in sql]
+    assert tables.index('"venues_venue"') < tables.index('"events_event"'), locks
