@@ -45,7 +45,8 @@ def build_model(
     else:
         plan.warm_start = greedy_plan(plan)
         musts = "hard" if required & plan.placed.keys() <= plan.warm_start.keys() else "priced"
-        targets = "hard" if meets_targets(plan, plan.warm_start) else "priced"
+        # Imposed only beside imposed musts: a must outweighs every target.
+        targets = "hard" if musts == "hard" and meets_targets(plan, plan.warm_start) else "priced"
     terms += add_musts(plan, required, mode=musts)
     if "venue_sharing" not in relax:
         add_venue_sharing(plan)

@@ -5,7 +5,7 @@ from dataclasses import replace
 from scheduler.problem import Problem, Target
 
 from .conftest import placed, solved
-from .factories import event, problem, span
+from .factories import day, event, problem, span
 
 
 def _rivals(expo_value: float) -> Problem:
@@ -35,3 +35,23 @@ def test_targets_that_cannot_all_be_met_leave_the_best_priced_plan():
     assert solution.diagnosis[0].startswith("2026 sports (international): 0 of 1")
     # The live figures are the spec's too, never the model's weight for "every target met".
     assert all(-20_000 <= p.objective <= 40_000 <= p.best_bound for p in progress)
+
+
+def test_a_mandatory_event_comes_before_a_target():
+    hall = span("2026-01-01", "2026-01-05")
+    first = event(
+        "first",
+        exclusive=True,
+        mandatory=True,
+        value=500,
+        window=hall,
+        preferred_start=day("2026-01-01"),
+    )
+    second = event(
+        "second", exclusive=True, mandatory=True, window=span("2026-01-02", "2026-01-03")
+    )
+    race = event("race", category="sports", exclusive=True, window=span("2026-01-01", "2026-01-04"))
+    city = problem(first, second, race, targets=(Target(2026, "sports", 1, True),))
+    solution = solved(city)
+    assert set(placed(solution)) == {"first", "second"}  # the greedy start placed the race
+    assert not solution.targets_met and solution.status == "OPTIMAL"
