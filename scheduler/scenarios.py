@@ -411,16 +411,18 @@ def _adopt(scenario: Scenario, problem: Problem) -> None:
         event_cancel(event=event, reason=_reason("withdrawn in scenario", scenario))
 
 
-def _lock_writes(problem: Problem, withdrawn: Collection[str]) -> set[str]:
+def _lock_writes(problem: Problem, solution: Solution, withdrawn: Collection[str]) -> set[str]:
     """Lock the rows publishing writes and return the events' codes.
 
     The events, so none changes between the staleness check and the writes;
-    first the venues their contracts pin, which the catalogue's booking
-    check locks as it saves them: venues before events, each in id order,
-    the order ``events.services.event_confirm`` and the holds keep, so a
-    contract signed at the same moment waits instead of deadlocking.
+    first the venues their contracts fix and the plan places them in, which
+    the catalogue's booking check and ``plan_publish`` lock as they save
+    them: venues before events, each in id order, the order
+    ``events.services.event_confirm`` and the holds keep, so a contract
+    signed at the same moment waits instead of deadlocking.
     """
-    venues = {event.pinned.venue for event in problem.events if event.pinned is not None}
+    venues = {event.fixed_venue for event in problem.events} - {None}
+    venues |= {assignment.venue for assignment in solution.assignments}
     list(Venue.objects.select_for_update().filter(pk__in=venues).order_by("pk"))
     codes = {event.id for event in problem.events} | set(withdrawn)
     list(CatalogueEvent.objects.select_for_update().filter(pk__in=codes).order_by("pk"))
@@ -459,12 +461,12 @@ def scenario_publish(
     run = _publishable_run(scenario)
     if hasattr(run, "plan"):
         return plan_publish(plan=run.plan, comment=comment, user=user)
-    problem = read_problem(run.problem)
-    codes = _lock_writes(problem, scenario.withdrawn)
+    problem, solution = read_problem(run.problem), read_solution(run.solution)
+    codes = _lock_writes(problem, solution, scenario.withdrawn)
     _refuse_stale(scenario, run)
     started = timezone.now()
     _adopt(scenario, problem)
-    plan = plan_create_from_solution(run=run, solution=read_solution(run.solution))
+    plan = plan_create_from_solution(run=run, solution=solution)
     version = plan_publish(plan=plan, comment=comment or scenario.name, user=user)
     base = scenario.base_version
     if version.number != (base.number if base else 0) + 1:

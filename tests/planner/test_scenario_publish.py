@@ -14,6 +14,7 @@ from scheduler.models import ScheduleVersion
 from scheduler.publishing import PublishError
 from scheduler.scenarios import ScenarioError, scenario_create, scenario_publish
 from tests.planner.test_scenarios import CHANGES, solved
+from tests.publishing.test_concurrency import locked_tables
 
 # The marathon's window narrowed to the second half of November.
 LATER_RUN = [{"id": "run", "window": {"start": "2026-11-10", "end": "2026-11-30"}}]
@@ -192,3 +193,16 @@ def test_two_scenarios_published_at_once_make_one_version(published, planner, mo
     (refused,) = [r for r in results if isinstance(r, PublishError)]
     assert "solve again" in refused.messages[0]
     assert ScheduleVersion.objects.count() == 2
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_scenario_publication_locks_venues_before_events(
+    published, planner, django_capture_on_commit_callbacks
+):
+    scenario = solved(
+        scenario_create(name="Later marathon", events=LATER_RUN, owner=planner),
+        django_capture_on_commit_callbacks,
+    )
+    publish = lambda: scenario_publish(scenario=scenario, user=planner)  # noqa: E731
+    assert locked_tables(publish) == ["venues_venue", "events_event"]
