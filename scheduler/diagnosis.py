@@ -278,6 +278,13 @@ def _venue_detail(problem: Problem, options, target: Target, solution: Solution)
     return only + (f", and {'; '.join(taken)}" if taken else "")
 
 
+REACHABLE = "reachable: a plan meeting it exists, but none was found within the time limit"
+PRICED_AWAY = (
+    "reachable, but not every target can be met (another one cannot), "
+    "and meeting this one is worth less than its shortfall"
+)
+
+
 def explain_targets(
     problem: Problem,
     options: dict[str, EventOptions],
@@ -286,8 +293,13 @@ def explain_targets(
     required: set[str],
     deadline: float,
     seed: int = 0,
+    priced_away: bool = False,
 ) -> list[str]:
-    """One line per missed target: what the plan achieves and what stands in the way."""
+    """One line per missed target: what the plan achieves and what stands in the way.
+
+    ``priced_away``: the plan was searched with the shortfall priced and nothing
+    more, because another part of the problem cannot meet its targets.
+    """
     spans = year_spans(problem.horizon)
     oracle = _Oracle(problem, options, required, deadline=deadline, seed=seed)
     placed = {a.event for a in solution.assignments}
@@ -307,9 +319,10 @@ def explain_targets(
         if static:
             messages.append(f"{head} — {static}")
             continue
-        messages.append(
-            f"{head} — {_target_conflict(problem, options, oracle, index, musts, solution)}"
-        )
+        conflict = _target_conflict(problem, options, oracle, index, musts, solution)
+        if conflict == REACHABLE and priced_away:
+            conflict = PRICED_AWAY
+        messages.append(f"{head} — {conflict}")
     return messages
 
 
@@ -324,7 +337,7 @@ def _target_conflict(problem, options, oracle: _Oracle, index: int, musts, solut
         ]
         core = oracle.minimal_conflict([("target", index), *others, *musts])
         if core == []:
-            return "reachable: a plan meeting it exists, but none was found within the time limit"
+            return REACHABLE
     if core is None:
         return "could not be proven reachable or unreachable within the time limit"
     parts = []

@@ -63,7 +63,7 @@ def _spec_bound(plan: PlanModel, model_bound: float, *, targets_met: bool) -> fl
     """
     if targets_met:
         return model_bound
-    if plan.targets_imposed:
+    if plan.targets_mode == "hard":
         return None
     return model_bound + plan.target_weight
 
@@ -98,15 +98,34 @@ class Part:
     relaxation's bound holds for the full model too.
     """
 
-    def __init__(self, problem: Problem, options: dict[str, EventOptions]) -> None:
+    def __init__(
+        self, problem: Problem, options: dict[str, EventOptions], *, targets_first: bool = True
+    ) -> None:
         self.problem = problem
         self.options = options
+        self.targets_first = targets_first
         musts = {e.id for e in problem.events if e.pinned is not None or e.is_mandatory}
         self.impossible = {e for e in musts if not options[e].placeable}
         self.required = musts - self.impossible
-        self.uncapped = build_model(
-            problem, options, required=self.required, relax=("hotel_capacity",)
+        self.uncapped = self._model(relax=("hotel_capacity",))
+
+    def _model(self, **options) -> PlanModel:
+        return build_model(
+            self.problem,
+            self.options,
+            required=self.required,
+            targets_first=self.targets_first,
+            **options,
         )
+
+    def priced(self) -> Part:
+        """The part again, its targets priced and nothing more (``model.targets``)."""
+        return Part(self.problem, self.options, targets_first=False)
+
+    @property
+    def optimistic(self) -> float:
+        """An upper bound on the objective of every plan of the part, before any search."""
+        return optimistic_objective(self.uncapped)
 
     @property
     def size(self) -> int:
@@ -119,7 +138,7 @@ class Part:
         objective = plan_objective(
             self.problem, assignments, target_results(self.problem, assignments)
         )
-        return objective, max(objective, optimistic_objective(self.uncapped))
+        return objective, max(objective, self.optimistic)
 
     def search(
         self, deadline: float, *, workers: int, seed: int, on_progress: PartProgress
@@ -128,9 +147,7 @@ class Part:
         plan, bound = self.uncapped, None
         if plan.rooms:  # without rooms there is no hotel capacity: uncapped is the model
             suggested, bound = self._uncapped_search(deadline, workers, seed)
-            plan = build_model(
-                self.problem, self.options, required=self.required, suggested=suggested
-            )
+            plan = self._model(suggested=suggested)
         reserve = 0.0
         if not _warm_start_holds(self.problem, plan, self.required):
             left = deadline - time.monotonic()
@@ -140,9 +157,7 @@ class Part:
         if bound is not None:
             bounds.append((self.uncapped, bound))
         bounds = bounds if search.found else []
-        solution = _solution(
-            self.problem, self.options, search, bounds, optimistic_objective(self.uncapped)
-        )
+        solution = _solution(self.problem, self.options, search, bounds, self.optimistic)
         solution = _diagnose(
             self.problem,
             self.options,
@@ -213,7 +228,13 @@ def _diagnose(
             notes.append(reasons[event_id])
     if has_plan:
         notes += diagnosis.explain_targets(
-            problem, options, solution, required=required, deadline=later, seed=seed
+            problem,
+            options,
+            solution,
+            required=required,
+            deadline=later,
+            seed=seed,
+            priced_away=search.plan.targets_mode == "priced",
         )
     unplaced = tuple(replace(u, reason=reasons.get(u.event, u.reason)) for u in solution.unplaced)
     return replace(

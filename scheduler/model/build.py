@@ -27,6 +27,7 @@ def build_model(
     explain: bool = False,
     relax: Collection[str] = (),
     suggested: Mapping[str, tuple[str, int]] | None = None,
+    targets_first: bool = True,
 ) -> PlanModel:
     """The CP-SAT model of ``problem``.
 
@@ -36,6 +37,8 @@ def build_model(
     become assumption literals (``plan.must``, ``plan.target_met``) for a
     conflict search. ``relax`` names rule families from RELAXABLE to leave out.
     ``suggested`` (venue, first day) per event are what the warm start tries first.
+    Without ``targets_first`` the targets' shortfall is priced and nothing more,
+    for a problem known to miss some target anyway (``solve``).
     """
     plan = PlanModel(problem, options, suggested=dict(suggested or {}))
     terms = add_placement(plan)
@@ -46,7 +49,12 @@ def build_model(
         plan.warm_start = greedy_plan(plan)
         musts = "hard" if required & plan.placed.keys() <= plan.warm_start.keys() else "priced"
         # Imposed only beside imposed musts: a must outweighs every target.
-        targets = "hard" if musts == "hard" and meets_targets(plan, plan.warm_start) else "priced"
+        if not targets_first:
+            targets = "priced"
+        elif musts == "hard" and meets_targets(plan, plan.warm_start):
+            targets = "hard"
+        else:
+            targets = "first"
     terms += add_musts(plan, required, mode=musts)
     if "venue_sharing" not in relax:
         add_venue_sharing(plan)

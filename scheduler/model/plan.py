@@ -39,8 +39,9 @@ class PlanModel:
     nights: dict[str, cp_model.IntervalVar] = field(default_factory=dict)
     rooms: dict[tuple[str, str], cp_model.IntVar] = field(default_factory=dict)
     shortfall: dict[int, cp_model.IntVar] = field(default_factory=dict)
-    # How targets are stated (``targets``): imposed, or "every target met" worth target_weight.
-    targets_imposed: bool = False
+    # How targets are stated (``targets``): "hard", "first" (with "every target met" worth
+    # target_weight), "priced" or "assumed".
+    targets_mode: str = "first"
     all_targets_met: cp_model.IntVar | None = None
     target_weight: float = 0.0
     # Variables that follow from the placement; kept so the warm start can hint them.

@@ -8,11 +8,13 @@ that does not, and among plans that miss some, the priced objective decides.
 
 - ``"hard"``: every target is imposed. Used when the warm start meets them
   all, so plans that do exist and only those count.
-- ``"priced"``: each target's shortfall is priced, and meeting every target
+- ``"first"``: each target's shortfall is priced, and meeting every target
   is worth ``plan.target_weight`` more than anything else the plan can gain
   (``all_targets_met``). ``plan.premium`` takes that worth off again, so a plan
   meeting every target scores its plain objective in the model; one that
   misses some scores its objective minus ``target_weight``.
+- ``"priced"``: each target's shortfall is priced, nothing more: for a part
+  of a problem whose targets are known not to hold all together (``solve``).
 - ``"assumed"``: each target is an assumption literal ("met"), for the
   diagnosis to ask for a conflicting set.
 
@@ -55,8 +57,8 @@ def add_targets(plan: PlanModel, *, mode: str) -> list[Term]:
             plan.model.add(count + shortfall >= target.min_count)
             plan.shortfall[index] = shortfall
             terms.append(Term(shortfall, -price))
-    plan.targets_imposed = mode == "hard"
-    if plan.shortfall:
+    plan.targets_mode = mode
+    if mode == "first" and plan.shortfall:
         terms.append(_add_all_met(plan))
     return terms
 

@@ -55,3 +55,22 @@ def test_a_mandatory_event_comes_before_a_target():
     solution = solved(city)
     assert set(placed(solution)) == {"first", "second"}  # the greedy start placed the race
     assert not solution.targets_met and solution.status == "OPTIMAL"
+
+
+def test_when_another_years_target_cannot_be_met_the_best_priced_plan_wins():
+    """2027's target cannot be met, so not every target can: the plan is the best priced one,
+    the exposition in 2026 rather than the race its target asks for."""
+    rivals = _rivals(expo_value=50_000)
+    forum = event("forum", window=span("2027-03-01", "2027-03-31"))
+    city = replace(
+        rivals,
+        horizon=span("2026-01-01", "2027-12-31"),
+        events=(*rivals.events, forum),
+        targets=(*rivals.targets, Target(2027, "conference", 2, True)),
+    )
+    solution = solved(city)
+    assert set(placed(solution)) == {"expo", "forum"}
+    assert solution.status == "OPTIMAL" and solution.objective == 50_000 + 100 - 2 * 10_000
+    sports, conference = solution.diagnosis
+    assert sports.startswith("2026 sports (international): 0 of 1 — reachable, but not every")
+    assert conference.startswith("2027 conference (international): 1 of 2 — only 1")
