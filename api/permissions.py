@@ -75,7 +75,10 @@ def require_category(user: Any, category: str) -> None:
 PLANNER_PAGES_READ = ("scheduler.view_plan", "scheduler.view_solverun")
 """What the planner pages need: they show plans and solve runs, a scenario's unpublished
 one too, so whoever may read those through the API (the convention group, the sports
-bureau, planners, administrators) may read the pages and try what-ifs there."""
+bureau, planners, administrators) may read the pages."""
+
+WHAT_IF = ("scheduler.add_scenario", "scheduler.change_scenario")
+"""Trying a what-if from the pages (create, solve, withdraw), as through the scenarios API."""
 
 PUBLISH = "scheduler.add_scheduleversion"
 """Publishing a scenario from its page, as publishing anywhere: planners and administrators."""
@@ -85,8 +88,8 @@ def planner_pages_required(view: Any) -> Any:
     """The view for staff who may read plans and solve runs; visitors who are not staff go
     to the login page, as from the admin, and staff without such a role get a 403.
 
-    A what-if changes nothing the public sees, so trying one needs no more than
-    reading; publishing is checked where it happens (``may_publish``).
+    Trying a what-if (``require_what_if``) and publishing (``may_publish``) are
+    checked where they happen.
     """
 
     @wraps(view)
@@ -101,6 +104,12 @@ def planner_pages_required(view: Any) -> Any:
         return view(request, *args, **kwargs)
 
     return for_plan_readers
+
+
+def require_what_if(user: Any) -> None:
+    """Refuse (403) a what-if to a reader without the scenarios API's permissions."""
+    if not user.has_perms(WHAT_IF):
+        raise DjangoPermissionDenied("Trying a what-if needs the scenario permissions.")
 
 
 def may_publish(user: Any) -> bool:

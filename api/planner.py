@@ -34,7 +34,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from api import charts, ical
 from api.feeds import request_lang
 from api.pages import CATEGORIES, page, with_lang
-from api.permissions import may_publish, planner_pages_required
+from api.permissions import may_publish, planner_pages_required, require_what_if
 from events.exchange import catalogue_export
 from events.selectors import blackout_list
 from scheduler.models import Scenario, SolveRun
@@ -528,6 +528,7 @@ def season_view(request: HttpRequest) -> HttpResponse:
     with translation.override(ical.LANGS[lang]):
         view = season(year, latest_version())
         if request.method == "POST":
+            require_what_if(request.user)
             try:
                 name, change = _sports_change(
                     request.POST, season_events={e.event for e in view.events}
@@ -580,10 +581,12 @@ def season_view(request: HttpRequest) -> HttpResponse:
 def _scenario_act(request: HttpRequest, scenario: Scenario) -> None:
     """What the scenario page's forms ask: publish, withdraw an event and re-plan, or solve.
 
-    Trying things is for everyone who may read the page; publishing changes
-    what the public sees, so it needs the planners' permission (403 otherwise).
+    Trying things needs the scenario permissions (every staff role has them);
+    publishing changes what the public sees, so it needs the planners' (403 otherwise).
     """
     action = request.POST.get("action")
+    if action != "publish":
+        require_what_if(request.user)
     if action == "publish":
         if not may_publish(request.user):
             raise PermissionDenied("Publishing a scenario is for planners.")
@@ -900,7 +903,7 @@ def run_page(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     plan = getattr(run, "plan", None)
     context |= {
         "plan": plan,
-        "version": getattr(plan, "schedule_version", None),
+        "published_as": getattr(plan, "schedule_version", None),
         "scenario": run.scenarios.first(),
     }
     return page(request, "planner/run.html", context)

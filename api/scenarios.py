@@ -1,9 +1,9 @@
 """What-if scenarios over HTTP: create with changes, withdraw events, solve (202), read the
 differences, publish.
 
-Planners only, reads included: a scenario shows plans the public has not been
-shown. The rules live in ``scheduler.scenarios``; this module validates,
-calls it and serialises.
+Every staff role may try one (create, withdraw, solve); publishing is the
+planners' (docs/security.md#roles). The rules live in ``scheduler.scenarios``;
+this module validates, calls it and serialises.
 """
 
 from __future__ import annotations

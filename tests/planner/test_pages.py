@@ -241,6 +241,24 @@ def test_staff_without_a_role_get_a_403_everywhere(client, published, django_use
     assert list(Scenario.objects.all()) == [scenario] and scenario.solve_run is None
 
 
+def test_a_reader_without_the_scenario_permissions_may_not_try_a_what_if(
+    client, published, django_user_model
+):
+    from django.contrib.auth.models import Permission
+
+    reader = django_user_model.objects.create_user("reader", is_staff=True)
+    reader.user_permissions.set(
+        Permission.objects.filter(codename__in=["view_plan", "view_solverun"])
+    )
+    client.force_login(reader)
+    scenario = scenario_create(name="What if", events=[])
+    assert client.get("/planner/season/?year=2026").status_code == 200
+    what_if = {"scenario_name": "Sneaky", "event": "run", "duration_days": "2"}
+    assert client.post("/planner/season/?year=2026", what_if).status_code == 403
+    assert client.post(f"/planner/scenarios/{scenario.pk}/", {"action": "solve"}).status_code == 403
+    assert list(Scenario.objects.all()) == [scenario] and scenario.solve_run is None
+
+
 def test_the_sports_bureau_tries_a_what_if_and_leaves_publishing_to_planners(
     client, published, planner, django_capture_on_commit_callbacks
 ):
@@ -507,3 +525,12 @@ def test_a_finished_solve_says_what_became_of_its_plan(client, published, planne
     html = client.get(f"/planner/runs/{published.plan.solve_run_id}/?lang=en").content.decode()
     assert "http-equiv" not in html and "<progress" not in html
     assert "succeeded (optimal)" in html and "Published as schedule version 1." in html
+
+
+def test_a_run_page_footer_names_the_live_version_not_the_runs(client, published, planner):
+    from tests.publishing import factories as f
+
+    plan_publish(plan=f.plan([]), comment="later")
+    client.force_login(planner)
+    html = client.get(f"/planner/runs/{published.plan.solve_run_id}/?lang=en").content.decode()
+    assert "Published as schedule version 1." in html and "Schedule version 2," in html
