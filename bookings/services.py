@@ -276,9 +276,9 @@ def _expire_venue(venue_id: str, today: dt.date) -> int:
     """End the venue's due holds: kept no later than yesterday, or moot (``selectors.moot``).
 
     The caller holds the venue's lock. Holds of cancelled or contracted
-    events end here rather than in ``event_cancel``/``event_confirm``, so the
-    catalogue needs no hook into bookings and the queue still moves up at
-    the next listing or cron run. Each end, and the promotions it brings,
+    events end here rather than in ``event_cancel``/``event_confirm``, so
+    cancelling or contracting needs no write to holds and the queue still
+    moves up at the next listing or cron run. Each end, and the promotions it brings,
     is the system's doing (``_save``).
     """
     ended = list(

@@ -127,7 +127,11 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # writer waits (up to 20 s) rather than failing with "database is
     # locked" when it upgrades a read to a write: select_for_update is a
     # no-op on SQLite, and holds released at once answered 500.
-    DATABASES["default"]["OPTIONS"] = {"transaction_mode": "IMMEDIATE", "timeout": 20}
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        **DATABASES["default"].get("OPTIONS", {}),  # what DATABASE_URL asks for wins
+    }
     # A test database on disk rather than in shared-cache memory: solve runs
     # write from background threads, and on disk SQLite waits for a lock
     # instead of failing at once with "database table is locked". One file

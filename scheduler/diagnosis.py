@@ -226,9 +226,18 @@ def _rule_words(problem: Problem, rules: list[str]) -> str:
 # --- targets -------------------------------------------------------------------------------
 
 
-def _target_head(target: Target, achieved: int) -> str:
+def target_name(target: Target) -> str:
+    """A target as its diagnosis lines begin: "2026 sports (international)".
+
+    The scope is part of it, so an international, a domestic and an
+    all-events target of one category never share a line (``planner``).
+    """
     flag = {True: " (international)", False: " (domestic)", None: ""}[target.international]
-    return f"{target.year} {target.category}{flag}: {achieved} of {target.min_count}"
+    return f"{target.year} {target.category}{flag}"
+
+
+def _target_head(target: Target, achieved: int) -> str:
+    return f"{target_name(target)}: {achieved} of {target.min_count}"
 
 
 def _could_count(problem: Problem, options: dict[str, EventOptions], target: Target) -> list[Event]:
@@ -346,9 +355,7 @@ def _target_conflict(problem, options, oracle: _Oracle, index: int, musts, solut
             parts.append(f"cannot be met together with {_label(problem.event(key))}")
         elif key != index:
             other = problem.targets[key]
-            parts.append(
-                f"cannot be met together with target {_target_head(other, 0).split(':')[0]}"
-            )
+            parts.append(f"cannot be met together with target {target_name(other)}")
     rules = _rule_words(problem, oracle.blocking_rules(core))
     if rules:
         parts.append(rules)

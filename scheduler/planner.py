@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 
 from events.exchange import catalogue_export
 from scheduler.candidates import event_options
+from scheduler.diagnosis import target_name
 from scheduler.format import read_problem, read_solution
 from scheduler.models import Plan, PublishedEvent, Scenario, ScheduleVersion
 from scheduler.problem import DateRange, Hotel, Name, Problem, RoomBlock, Target
@@ -155,17 +156,6 @@ def _counts(target: Target, event: PublishedEvent) -> bool:
     )
 
 
-def diagnosis_head(target: Target) -> str:
-    """How the solver's diagnosis line of ``target`` begins, up to the colon.
-
-    ``scheduler.diagnosis._target_head`` writes "2026 sports (international): 0 of 1 — ...";
-    matching the scope and the colon keeps an international, a domestic and
-    an all-events target of one category from showing each other's lines.
-    """
-    scope = {True: " (international)", False: " (domestic)", None: ""}[target.international]
-    return f"{target.year} {target.category}{scope}:"
-
-
 def targets_status(year: int, version: ScheduleVersion | None) -> list[TargetStatus]:
     """Each target of ``year``: required, achieved in the published version, and the
     solver's diagnosis lines for it when it falls short."""
@@ -175,7 +165,7 @@ def targets_status(year: int, version: ScheduleVersion | None) -> list[TargetSta
     statuses = []
     for target in problem.targets:
         achieved = sum(1 for event in shown if _counts(target, event))
-        head = diagnosis_head(target)
+        head = f"{target_name(target)}:"
         lines = (
             tuple(line for line in diagnosis if line.startswith(head))
             if achieved < target.min_count

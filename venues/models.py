@@ -167,7 +167,8 @@ class Hotel(BilingualName):
 
 
 class HotelReduction(models.Model):
-    """Fewer rooms than usual on the nights of a range (Golden Week, say)."""
+    """The rooms a hotel contracts on the nights of a range instead of its block (Golden Week,
+    say): usually fewer, and the exchange format's ``reduced`` figure, which replaces it."""
 
     hotel = models.ForeignKey(Hotel, on_delete=models.CASCADE, related_name="reduced")
     start = models.DateField(validators=FORMAT_DATES)
