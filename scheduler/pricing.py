@@ -9,7 +9,7 @@ from __future__ import annotations
 from scheduler.days import year_spans
 from scheduler.geo import haversine_km
 from scheduler.problem import Assignment, Problem, Solution, TargetResult, Unplaced
-from scheduler.search import relative_gap
+from scheduler.search import bound_of, relative_gap
 
 
 def target_results(problem: Problem, assignments) -> tuple[TargetResult, ...]:
@@ -83,8 +83,7 @@ def priced_solution(
     """
     targets = target_results(problem, assignments)
     objective = plan_objective(problem, assignments, targets) if priced else None
-    if status == "OPTIMAL":
-        bound = objective
+    bound = objective if status == "OPTIMAL" else bound_of(objective, bound)
     return Solution(
         status=status,
         problem=problem.name,

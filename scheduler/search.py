@@ -31,6 +31,18 @@ def make_solver(time_limit_s: float, workers: int, seed: int) -> cp_model.CpSolv
     return solver
 
 
+def bound_of(objective: float | None, bound: float | None) -> float | None:
+    """The bound to report beside ``objective``: never below it.
+
+    CP-SAT's bound is of the model's weights, rounded to 1/SCALE; the
+    objective is the plan's, exact. A plan found is the least the optimum can
+    be, so a bound below it is rounding, and the objective is the bound then.
+    """
+    if objective is None or bound is None:
+        return bound
+    return max(objective, bound)
+
+
 def relative_gap(objective: float | None, bound: float | None) -> float | None:
     """|bound - objective| / max(1, |objective|), None without a solution."""
     if objective is None or bound is None:

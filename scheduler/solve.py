@@ -19,7 +19,7 @@ from scheduler.days import year_spans
 from scheduler.part import Part
 from scheduler.pricing import priced_solution
 from scheduler.problem import Problem, Solution
-from scheduler.search import relative_gap
+from scheduler.search import bound_of, relative_gap
 
 # The worst status of a part is the status of the whole plan.
 STATUS_RANK = ("OPTIMAL", "FEASIBLE", "UNKNOWN", "MODEL_INVALID", "INFEASIBLE")
@@ -82,6 +82,7 @@ class _Tally:
     def send(self, objective: float | None, bound: float | None) -> None:
         if self.on_progress is None:
             return
+        bound = bound_of(objective, bound)
         self.on_progress(
             Progress(
                 objective=objective,

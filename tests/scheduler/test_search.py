@@ -75,6 +75,23 @@ def test_progress_is_reported():
     assert seen[-1].objective is not None and seen[-1].gap is not None
 
 
+def test_a_bound_below_the_plan_by_rounding_reads_as_the_plans_objective():
+    """CP-SAT's bound is of weights rounded to 1/SCALE; the objective is exact."""
+    from scheduler.pricing import priced_solution
+
+    city = problem(event("a"), event("b"))
+    plan = solved(city)
+    again = priced_solution(
+        city,
+        status="FEASIBLE",
+        assignments=plan.assignments,
+        unplaced=plan.unplaced,
+        priced=True,
+        bound=plan.objective - 0.05,
+    )
+    assert again.best_bound == again.objective and again.gap == 0
+
+
 def test_the_warm_start_plan_keeps_every_hard_rule():
     from scheduler.candidates import event_options
     from scheduler.model import build_model
