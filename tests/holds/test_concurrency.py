@@ -4,38 +4,19 @@ Without the lock each release would rank the third hold against a snapshot
 in which the other hold is still active, and it would stay a 2nd option.
 """
 
-import threading
-
 import pytest
-from django.db import connection
 
 from bookings import services
 from bookings.models import VenueHold
 from tests.holds import factories as f
+from tests.threads import at_once
 
 D = f.D
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 
 def release_together(holds: list[VenueHold]) -> list:
-    barrier = threading.Barrier(len(holds))
-    results: list = [None] * len(holds)
-
-    def release(index: int) -> None:
-        try:
-            barrier.wait()
-            results[index] = services.hold_release(hold=holds[index])
-        except Exception as error:  # reported by the test
-            results[index] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=release, args=(i,)) for i in range(len(holds))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return results
+    return at_once(*[lambda hold=hold: services.hold_release(hold=hold) for hold in holds])
 
 
 @pytest.mark.parametrize("attempt", range(3))

@@ -37,13 +37,12 @@ def solve_now(run_id) -> None:
     assert run.status == "succeeded", run.error
 
 
-def running_scenario(*, name: str, owner, elapsed_s: float) -> Scenario:
-    """A scenario whose solve is under way: 60 s limit, objective 3,232.1, gap 3.15%."""
-    scenario = scenario_create(name=name, events=[], owner=owner)
-    scenario.solve_run = SolveRun.objects.create(
+def running_run(start, end, *, elapsed_s: float, **fields) -> SolveRun:
+    """A solve under way: 60 s limit, objective 3,232.1, gap 3.15%."""
+    return SolveRun.objects.create(
         status=SolveRun.Status.RUNNING,
-        horizon_start=scenario.horizon_start,
-        horizon_end=scenario.horizon_end,
+        horizon_start=start,
+        horizon_end=end,
         time_limit_s=60,
         workers=2,
         problem={},
@@ -51,6 +50,15 @@ def running_scenario(*, name: str, owner, elapsed_s: float) -> Scenario:
         best_bound=3334.0,
         gap=0.0315,
         elapsed_s=elapsed_s,
+        **fields,
+    )
+
+
+def running_scenario(*, name: str, owner, elapsed_s: float) -> Scenario:
+    """A scenario whose solve is under way (``running_run``)."""
+    scenario = scenario_create(name=name, events=[], owner=owner)
+    scenario.solve_run = running_run(
+        scenario.horizon_start, scenario.horizon_end, elapsed_s=elapsed_s
     )
     scenario.save()
     return scenario

@@ -12,9 +12,9 @@ from django.conf import settings
 from django.utils import timezone
 
 from events.services import blackout_create
-from scheduler.models import Scenario, SolveRun
+from scheduler.models import Scenario
 from scheduler.scenarios import scenario_create
-from tests.planner.conftest import YEAR_END, YEAR_START, running_scenario
+from tests.planner.conftest import YEAR_END, YEAR_START, running_run, running_scenario
 from tests.planner.test_scenario_hotels import FORUM
 from tests.publishing.test_browser import follow, shot
 from tests.roles import user_with_role
@@ -207,19 +207,8 @@ def test_withdrawing_an_event_from_the_scenario_page(driver, site, planner):
 def test_progress_of_an_ordinary_solve_from_the_index(driver, site, planner):
     from selenium.webdriver.common.by import By
 
-    run = SolveRun.objects.create(
-        status=SolveRun.Status.RUNNING,
-        horizon_start=YEAR_START,
-        horizon_end=YEAR_END,
-        time_limit_s=60,
-        workers=2,
-        problem={},
-        objective=3232.1,
-        best_bound=3334.0,
-        gap=0.0315,
-        elapsed_s=24.0,
-        started_at=timezone.now(),
-        requested_by=planner,
+    run = running_run(
+        YEAR_START, YEAR_END, elapsed_s=24.0, started_at=timezone.now(), requested_by=planner
     )
     driver.get(site + "/planner/?lang=en")
     follow(driver, driver.find_element(By.CSS_SELECTOR, f"a[href^='/planner/runs/{run.pk}/']"))

@@ -11,11 +11,18 @@ from django.utils.html import escape
 from events.exchange import catalogue_import
 from events.services import blackout_create
 from scheduler.format import read_problem
-from scheduler.models import Scenario, ScheduleVersion, SolveRun
+from scheduler.models import Scenario, ScheduleVersion
 from scheduler.publishing import plan_publish
 from scheduler.scenarios import scenario_create, scenario_solve
 from scheduler.services import solve_run_create
-from tests.planner.conftest import YEAR_END, YEAR_START, running_scenario, solve_now, tiny_city
+from tests.planner.conftest import (
+    YEAR_END,
+    YEAR_START,
+    running_run,
+    running_scenario,
+    solve_now,
+    tiny_city,
+)
 from tests.roles import user_with_role
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -496,19 +503,8 @@ def test_the_first_event_of_a_season_is_spaced_from_the_year_before(client, plan
 
 
 def test_a_running_solve_has_a_live_page_linked_from_the_index(client, published, planner):
-    run = SolveRun.objects.create(
-        status=SolveRun.Status.RUNNING,
-        horizon_start=YEAR_START,
-        horizon_end=YEAR_END,
-        time_limit_s=60,
-        workers=2,
-        problem={},
-        objective=3232.1,
-        best_bound=3334.0,
-        gap=0.0315,
-        elapsed_s=12.0,
-        started_at=timezone.now(),
-        requested_by=planner,
+    run = running_run(
+        YEAR_START, YEAR_END, elapsed_s=12.0, started_at=timezone.now(), requested_by=planner
     )
     client.force_login(planner)
     index = client.get("/planner/?lang=en").content.decode()

@@ -1,11 +1,9 @@
 """Publishing a scenario only while its solve is current, once, and saying so in the history."""
 
 import datetime as dt
-import threading
 from contextlib import nullcontext
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from events import services as event_services
@@ -15,6 +13,7 @@ from scheduler.publishing import PublishError
 from scheduler.scenarios import ScenarioError, scenario_create, scenario_publish
 from tests.planner.test_scenarios import CHANGES, solved
 from tests.publishing.test_concurrency import locked_tables
+from tests.threads import at_once
 
 # The marathon's window narrowed to the second half of November.
 LATER_RUN = [{"id": "run", "window": {"start": "2026-11-10", "end": "2026-11-30"}}]
@@ -129,28 +128,6 @@ def test_a_new_event_whose_id_the_catalogue_took_since_is_not_published(
 
 
 # --- two publications at once (PostgreSQL: SQLite runs one transaction at a time) --------
-
-
-def at_once(*calls):
-    """Each call in its own thread, started together; their results or exceptions, in order."""
-    barrier = threading.Barrier(len(calls))
-    results: list = [None] * len(calls)
-
-    def run(index: int) -> None:
-        try:
-            barrier.wait()
-            results[index] = calls[index]()
-        except Exception as error:  # reported by the test
-            results[index] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(calls))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results
 
 
 def quietly_solved(scenario, monkeypatch):

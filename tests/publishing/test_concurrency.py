@@ -1,6 +1,5 @@
 """Publishing from two places at once: never two versions of one plan, never a gap."""
 
-import threading
 from collections.abc import Callable
 
 import pytest
@@ -10,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from scheduler.models import ScheduleVersion
 from scheduler.publishing import plan_publish
 from tests.publishing import factories as f
+from tests.threads import at_once
 
 D = f.D
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -17,24 +17,9 @@ pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 def publish_together(plans) -> list:
     """The versions returned by publishing each plan in its own thread, all at once."""
-    barrier = threading.Barrier(len(plans))
-    results: list = [None] * len(plans)
-
-    def publish(index: int) -> None:
-        try:
-            barrier.wait()
-            results[index] = plan_publish(plan=plans[index], comment=f"thread {index}")
-        except Exception as error:  # reported by the test
-            results[index] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=publish, args=(i,)) for i in range(len(plans))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return results
+    return at_once(
+        *[lambda plan=plan: plan_publish(plan=plan, comment="at once") for plan in plans]
+    )
 
 
 def test_the_same_plan_published_twice_at_once_makes_one_version():

@@ -5,13 +5,13 @@ does nothing; in SQLite's default deferred transactions the second writer
 then fails at once with "database is locked" (a 500) instead of waiting.
 """
 
-import threading
 import time
 
 import pytest
-from django.db import connection, transaction
+from django.db import transaction
 
 from tests.publishing import factories as f
+from tests.threads import at_once
 from venues.models import Venue
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -19,26 +19,13 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 def test_two_read_then_write_transactions_at_once_both_succeed():
     f.venue("expo", capacity=100)
-    barrier = threading.Barrier(2)
-    errors: list[Exception] = []
 
     def add(people: int) -> None:
-        try:
-            barrier.wait()
-            with transaction.atomic():
-                venue = Venue.objects.select_for_update().get(id="expo")
-                time.sleep(0.3)  # the other writer arrives meanwhile
-                venue.capacity += people
-                venue.save(update_fields=["capacity"])
-        except Exception as error:  # reported by the test
-            errors.append(error)
-        finally:
-            connection.close()
+        with transaction.atomic():
+            venue = Venue.objects.select_for_update().get(id="expo")
+            time.sleep(0.3)  # the other writer arrives meanwhile
+            venue.capacity += people
+            venue.save(update_fields=["capacity"])
 
-    threads = [threading.Thread(target=add, args=(n,)) for n in (10, 20)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    assert errors == []
+    assert at_once(lambda: add(10), lambda: add(20)) == [None, None]
     assert Venue.objects.get(id="expo").capacity == 130
