@@ -37,3 +37,13 @@ def no_request_throttling(settings) -> None:
         **settings.REST_FRAMEWORK,
         "DEFAULT_THROTTLE_RATES": {"anon": None, "user": None},
     }
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings) -> None:
+    """A fast hasher for the tests' passwords, as Django's testing docs advise.
+
+    The production hasher (PBKDF2, a million rounds) took a good part of a
+    second for each staff user a fixture made with a password.
+    """
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
