@@ -18,9 +18,13 @@ from ortools.sat.python import cp_model
 from scheduler import diagnosis
 from scheduler.candidates import EventOptions, nights_count
 from scheduler.checker import check
-from scheduler.days import year_spans
 from scheduler.model import SCALE, PlanModel, build_model, optimistic_objective
-from scheduler.pricing import plan_objective, priced_solution, target_results
+from scheduler.pricing import (
+    meets_targets_in_reach,
+    plan_objective,
+    priced_solution,
+    target_results,
+)
 from scheduler.problem import Assignment, Problem, RoomBlock, Solution, Unplaced
 from scheduler.search import make_solver
 
@@ -274,8 +278,7 @@ def _solution(
         for e in problem.events
         if e.id not in placed
     )
-    spans = year_spans(problem.horizon)
-    met = all(t.met for t in target_results(problem, assignments) if t.year in spans)
+    met = meets_targets_in_reach(problem, target_results(problem, assignments))
     held = [_spec_bound(plan, value, targets_met=met) for plan, value in bounds]
     bound = min([b for b in held if b is not None] + [optimistic]) if bounds else None
     return priced_solution(

@@ -6,6 +6,8 @@ that every plan is priced the same way, exactly in floats.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from scheduler.days import year_spans
 from scheduler.geo import haversine_km
 from scheduler.problem import Assignment, Problem, Solution, TargetResult, Unplaced
@@ -33,6 +35,12 @@ def target_results(problem: Problem, assignments) -> tuple[TargetResult, ...]:
             )
         )
     return tuple(results)
+
+
+def meets_targets_in_reach(problem: Problem, results: Iterable[TargetResult]) -> bool:
+    """Whether every target whose year lies in the horizon is met; the others never can be."""
+    spans = year_spans(problem.horizon)
+    return all(result.met for result in results if result.year in spans)
 
 
 def plan_objective(problem: Problem, assignments, targets) -> float:

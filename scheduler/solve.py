@@ -17,7 +17,7 @@ from scheduler.candidates import event_options
 from scheduler.components import split
 from scheduler.days import year_spans
 from scheduler.part import Part
-from scheduler.pricing import priced_solution
+from scheduler.pricing import meets_targets_in_reach, priced_solution
 from scheduler.problem import Problem, Solution
 from scheduler.search import bound_of, relative_gap
 
@@ -154,7 +154,7 @@ def _settle_targets(
     spans = year_spans(problem.horizon)
 
     def meets(solution: Solution) -> bool:
-        return all(t.met for t in solution.targets if t.year in spans)
+        return meets_targets_in_reach(problem, solution.targets)
 
     short = [s for s in solutions if not meets(s)]
     if not short:

@@ -20,6 +20,7 @@ from scheduler.candidates import nights_count
 from scheduler.days import year_spans
 from scheduler.model.hotels import cheapest_rooms
 from scheduler.model.plan import PlanModel
+from scheduler.model.targets import achieved
 from scheduler.problem import Event
 
 # Placements tried per event, nearest to the preferred start first.
@@ -216,16 +217,9 @@ def _greedy_pass(plan: PlanModel, *, counted_by: str, pack: bool) -> dict[str, C
 
 
 def _shortfall(plan: PlanModel, chosen: dict[str, Choice]) -> int:
-    missing = 0
-    for target in plan.problem.targets:
-        count = sum(
-            1
-            for event_id, choice in chosen.items()
-            if target.counts(plan.problem.event(event_id))
-            and plan.days.date(choice.start).year == target.year
-        )
-        missing += max(0, target.min_count - count)
-    return missing
+    return sum(
+        max(0, target.min_count - achieved(plan, chosen, target)) for target in plan.problem.targets
+    )
 
 
 def greedy_plan(plan: PlanModel) -> dict[str, Choice]:
@@ -325,10 +319,4 @@ def _hint_derived(plan: PlanModel, chosen: dict[str, Choice]) -> None:
         model.add_hint(cost, total)
     for index, shortfall in plan.shortfall.items():
         target = plan.problem.targets[index]
-        achieved = sum(
-            1
-            for event_id, choice in chosen.items()
-            if target.counts(plan.problem.event(event_id))
-            and days.date(choice.start).year == target.year
-        )
-        model.add_hint(shortfall, max(0, target.min_count - achieved))
+        model.add_hint(shortfall, max(0, target.min_count - achieved(plan, chosen, target)))
