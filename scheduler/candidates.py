@@ -76,6 +76,16 @@ def nights_count(event: Event) -> int:
     )
 
 
+def night_span(event: Event, first: int, last: int) -> tuple[int, int] | None:
+    """The first and last night (day numbers) any start from ``first`` to ``last`` may need
+    rooms for; None when the event needs no rooms."""
+    count = nights_count(event)
+    if count == 0:
+        return None
+    before = event.hotel.effective_nights_before
+    return first - before, last - before + count - 1
+
+
 def hotel_km(hotel: Hotel, venue: Venue) -> float | None:
     """The hotel's distance to the venue, None when the venue has no location."""
     return None if venue.location is None else haversine_km(hotel.location, venue.location)
@@ -239,13 +249,9 @@ class _Analysis:
 
     def nights(self, open_spans: dict[str, Spans]) -> DateRange | None:
         """Every night some start may need rooms for; None when the event needs none."""
-        count = nights_count(self.event)
-        if count == 0:
-            return None
         spans = [span for spans in open_spans.values() for span in spans]
-        first = min(lo for lo, _ in spans) - self.event.hotel.effective_nights_before
-        last = max(hi for _, hi in spans) - self.event.hotel.effective_nights_before + count - 1
-        return self.days.range(first, last)
+        nights = night_span(self.event, min(lo for lo, _ in spans), max(hi for _, hi in spans))
+        return None if nights is None else self.days.range(*nights)
 
     def hotel_options(
         self, venues: list[Venue], nights: DateRange | None

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Hashable, Iterator
 from dataclasses import replace
 
-from scheduler.candidates import EventOptions, nights_count
+from scheduler.candidates import EventOptions, night_span
 from scheduler.days import DayIndex
 from scheduler.problem import Event, Problem
 
@@ -97,11 +97,10 @@ def _resources(
             min(days) - event.effective_setup_days,
             max(days) + event.duration_days - 1 + event.effective_teardown_days,
         )
-    nights = nights_count(event)
-    if nights:  # rule 7
-        before = event.hotel.effective_nights_before
+    nights = night_span(event, first, last)
+    if nights is not None:  # rule 7
         for option in options.hotels:
-            yield ("hotel", option.hotel.id), first - before, last - before + nights - 1
+            yield ("hotel", option.hotel.id), *nights
     rules = problem.effective_rules
     gap = (rules.min_gap_days or {}).get(event.category)
     if gap is not None and event.international:  # rule 8
