@@ -27,7 +27,7 @@ from django.utils import timezone
 
 from bookings.availability import CALENDAR, AvailabilityRequest, availability_search
 from bookings.models import VenueHold, ordinal
-from bookings.selectors import due, moot
+from bookings.selectors import due, holds_in_the_way, moot
 from events import validation
 from events.models import Event
 from events.services import event_confirm
@@ -238,22 +238,20 @@ def hold_confirm(*, hold: VenueHold) -> VenueHold:
     others = list(
         VenueHold.objects.filter(event_id=hold.event_id, status=Status.ACTIVE).exclude(pk=hold.pk)
     )
-    _lock_and_expire([hold.venue_id, *(other.venue_id for other in others)], timezone.localdate())
+    today = timezone.localdate()
+    _lock_and_expire([hold.venue_id, *(other.venue_id for other in others)], today)
     hold = _locked_hold(hold)
     if hold.rank != 1:
         raise ValidationError(
             {"rank": [f"Only the 1st option can be confirmed; this is the {ordinal(hold.rank)}."]}
         )
-    rivals = (
-        VenueHold.objects.select_for_update()
-        .filter(
-            venue_id=hold.venue_id,
-            status=Status.ACTIVE,
-            occupancy_start__lte=hold.occupancy_end,
-            occupancy_end__gte=hold.occupancy_start,
-        )
-        .exclude(pk=hold.pk)
-    )
+    rivals = holds_in_the_way(
+        event_id=hold.event_id,
+        venue_id=hold.venue_id,
+        first=hold.occupancy_start,
+        last=hold.occupancy_end,
+        today=today,
+    ).select_for_update(of=("self",))
     for rival in rivals:
         _end(rival, Status.SUPERSEDED, f"superseded: {hold.event_id} booked the venue")
         _notify(
