@@ -838,13 +838,14 @@ def _differences(scenario: Scenario, diff: dict[str, Any], problem: Problem, lan
 def _scenario_context(scenario: Scenario, lang: str) -> dict[str, Any]:
     """Everything the scenario page shows, in ``lang``."""
     run = scenario.solve_run
-    running = run is not None and not run.is_finished
     published = run is not None and hasattr(run, "plan")
     diff = scenario_diff(scenario=scenario)
     with translation.override(ical.LANGS[lang]):
         problem = catalogue_export(start=scenario.horizon_start, end=scenario.horizon_end)
+        progress = progress_context(run)
+        running = progress["running"]
         context = {
-            **progress_context(run),
+            **progress,
             "scenario": scenario,
             "published": published,
             "diff": diff,
