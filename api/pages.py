@@ -9,8 +9,11 @@ one language and can be shared, cached and linked from a feed.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+import re
+from collections.abc import Callable, Iterable
+from functools import wraps
 from itertools import groupby
+from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib.admin.views.decorators import staff_member_required
@@ -18,6 +21,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from api import ical
@@ -31,6 +35,21 @@ from scheduler.publishing import (
 )
 
 CATEGORIES = ("conference", "exhibition", "sports")
+MIN_YEAR, MAX_YEAR = 2000, 2100
+"""The years the pages show; a year or month outside them is a 400, and no link leads there."""
+MONTH_PATTERN = re.compile(r"[0-9]{4}-[0-9]{2}")
+View = Callable[..., HttpResponse]
+
+
+class BadParameter(Exception):
+    """A query parameter a page cannot honour; the page answers 400 and names it.
+
+    Showing the default instead would answer a question nobody asked.
+    """
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field, self.message = field, message
 
 
 def page(request: HttpRequest, template: str, context: dict) -> HttpResponse:
@@ -54,6 +73,44 @@ def page(request: HttpRequest, template: str, context: dict) -> HttpResponse:
     return response
 
 
+def bad_parameter_pages(base_template: str) -> Callable[[View], View]:
+    """A decorator: the view, with a ``BadParameter`` shown as a 400 page naming the parameter.
+
+    The page extends ``base_template``, so it keeps the look of the pages it
+    stands for (public calendar, planner). The view runs in the page's
+    language, so the message is in the reader's.
+    """
+
+    def decorator(view: View) -> View:
+        @wraps(view)
+        def answering(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            lang = request_lang(request)
+            with translation.override(ical.LANGS[lang]):
+                try:
+                    return view(request, *args, **kwargs)
+                except BadParameter as bad:
+                    error = bad
+            response = page(
+                request,
+                "calendar/bad_parameter.html",
+                {
+                    "base_template": base_template,
+                    "error": error,
+                    "retry_url": with_lang(request.path, lang),
+                },
+            )
+            response.status_code = 400
+            return response
+
+        return answering
+
+    return decorator
+
+
+answers_bad_parameters = bad_parameter_pages("calendar/base.html")
+"""Public pages with a ``BadParameter`` shown as a 400 calendar page naming it."""
+
+
 def with_lang(url: str, lang: str, **params: str) -> str:
     """``url`` with ``?lang=en`` (when English) and ``params`` as its query."""
     query = {k: v for k, v in params.items() if v} | ({"lang": lang} if lang == "en" else {})
@@ -72,33 +129,67 @@ def venues_of(events: Iterable[PublishedEvent], lang: str) -> list[tuple[str, st
     return sorted(names.items(), key=lambda item: item[1])
 
 
-def parse_month(value: str) -> dt.date | None:
-    try:
-        return dt.datetime.strptime(value, "%Y-%m").date()
-    except ValueError:
+def given_month(request: HttpRequest) -> dt.date | None:
+    """The first day of ``?month=YYYY-MM``; None when not given."""
+    given = request.GET.get("month", "").strip()
+    if not given:
         return None
+    if MONTH_PATTERN.fullmatch(given):
+        year, month = int(given[:4]), int(given[5:])
+        if MIN_YEAR <= year <= MAX_YEAR and 1 <= month <= 12:
+            return dt.date(year, month, 1)
+    raise BadParameter(
+        "month",
+        _("Give a month from %(first)s-01 to %(last)s-12 as YYYY-MM, not “%(given)s”.")
+        % {"first": MIN_YEAR, "last": MAX_YEAR, "given": given},
+    )
+
+
+def given_choice(request: HttpRequest, name: str, choices: Iterable[str]) -> str:
+    """``?name=`` when it is one of ``choices``; "" when not given (every one)."""
+    given = request.GET.get(name, "")
+    choices = list(choices)
+    if not given or given in choices:
+        return given
+    raise BadParameter(
+        name,
+        _("Choose one of %(choices)s, not “%(given)s”.")
+        % {"choices": ", ".join(choices) or "–", "given": given},
+    )
 
 
 def add_months(month: dt.date, months: int) -> dt.date:
+    """The first day of the month ``months`` after ``month``'s."""
     index = month.year * 12 + month.month - 1 + months
     return dt.date(index // 12, index % 12 + 1, 1)
 
 
+def month_url(path: str, lang: str, month: dt.date, **filters: str) -> str | None:
+    """The page of ``month`` with ``filters``; None for a month the pages do not show."""
+    if not MIN_YEAR <= month.year <= MAX_YEAR:
+        return None
+    return with_lang(path, lang, month=f"{month:%Y-%m}", **filters)
+
+
 @require_safe
+@answers_bad_parameters
 def upcoming(request: HttpRequest) -> HttpResponse:
-    """The calendar: upcoming events by month, or one month (``?month=YYYY-MM``), filtered."""
+    """The calendar: upcoming events by month, or one month (``?month=YYYY-MM``), filtered.
+
+    A category, venue or month the page cannot show is a 400 naming it.
+    """
     lang = request_lang(request)
     version = latest_version()
     every_event = list(published_events(version))
-    category = request.GET.get("category", "")
-    category = category if category in CATEGORIES else ""
-    venue = request.GET.get("venue", "")
+    venues = venues_of(every_event, lang)
+    category = given_choice(request, "category", CATEGORIES)
+    venue = given_choice(request, "venue", (code for code, _name in venues))
+    month = given_month(request)
     events = [
         e
         for e in every_event
         if (not category or e.category == category) and (not venue or e.venue_code == venue)
     ]
-    month = parse_month(request.GET.get("month", ""))
     today = timezone.localdate()
     if month is not None:
         last_day = add_months(month, 1) - dt.timedelta(days=1)
@@ -112,8 +203,7 @@ def upcoming(request: HttpRequest) -> HttpResponse:
         )
     ]
     filters = {"category": category, "venue": venue}
-    this_month = today.replace(day=1)
-    nav_month = month or this_month
+    nav_month = month or today.replace(day=1)
     return page(
         request,
         "calendar/upcoming.html",
@@ -124,13 +214,11 @@ def upcoming(request: HttpRequest) -> HttpResponse:
             "category": category,
             "venue": venue,
             "categories": [(c, ical.category_label_in(c, lang)) for c in CATEGORIES],
-            "venues": venues_of(every_event, lang),
-            "previous_month_url": with_lang(
-                request.path, lang, month=f"{add_months(nav_month, -1):%Y-%m}", **filters
+            "venues": venues,
+            "previous_month_url": month_url(
+                request.path, lang, add_months(nav_month, -1), **filters
             ),
-            "next_month_url": with_lang(
-                request.path, lang, month=f"{add_months(nav_month, 1):%Y-%m}", **filters
-            ),
+            "next_month_url": month_url(request.path, lang, add_months(nav_month, 1), **filters),
             "upcoming_url": with_lang(request.path, lang, **filters),
         },
     )

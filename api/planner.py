@@ -16,9 +16,8 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import wraps
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -33,7 +32,15 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from api import charts, ical
 from api.feeds import request_lang
-from api.pages import CATEGORIES, page, with_lang
+from api.pages import (
+    CATEGORIES,
+    MAX_YEAR,
+    MIN_YEAR,
+    BadParameter,
+    bad_parameter_pages,
+    page,
+    with_lang,
+)
 from api.permissions import may_publish, planner_pages_required, require_what_if
 from events.exchange import catalogue_export
 from events.selectors import blackout_list
@@ -64,43 +71,8 @@ from scheduler.scenarios import (
 from scheduler.services import solve_runs_fail_stale
 
 MAX_RANGE_DAYS = 3 * 366
-MIN_YEAR, MAX_YEAR = 2000, 2100
-
-
-class BadParameter(Exception):
-    """A query parameter a page cannot honour; the page answers 400 and names it.
-
-    Showing the default year instead would answer a question nobody asked.
-    """
-
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
-        self.field, self.message = field, message
-
-
-def answers_bad_parameters(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """The view, with a ``BadParameter`` shown as a 400 page naming the parameter.
-
-    The view runs in the page's language, so the message is in the reader's.
-    """
-
-    @wraps(view)
-    def answering(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        lang = request_lang(request)
-        with translation.override(ical.LANGS[lang]):
-            try:
-                return view(request, *args, **kwargs)
-            except BadParameter as bad:
-                error = bad
-        response = page(
-            request,
-            "planner/bad_parameter.html",
-            {"error": error, "retry_url": with_lang(request.path, lang)},
-        )
-        response.status_code = 400
-        return response
-
-    return answering
+answers_bad_parameters = bad_parameter_pages("planner/base.html")
+"""Planner pages with a ``BadParameter`` shown as a 400 planner page naming it."""
 
 
 def _given_year(request: HttpRequest) -> int | None:
