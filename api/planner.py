@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,6 +30,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
+from accounts.roles import event_categories
 from api import charts, ical
 from api.feeds import request_lang
 from api.pages import (
@@ -62,6 +63,7 @@ from scheduler.planner import (
 from scheduler.problem import DateRange, Name, Problem, Venue
 from scheduler.publishing import PUBLISHABLE_SOLVER_STATUSES, latest_version
 from scheduler.scenarios import (
+    ScenarioForbidden,
     scenario_create,
     scenario_diff,
     scenario_publish,
@@ -496,7 +498,7 @@ def season_view(request: HttpRequest) -> HttpResponse:
     """The sports bureau's season: events, targets, spacing, venue needs; a what-if form."""
     lang = request_lang(request)
     year = _year(request)
-    error = None
+    error = refused = None
     with translation.override(ical.LANGS[lang]):
         view = season(year, latest_version())
         if request.method == "POST":
@@ -516,6 +518,8 @@ def season_view(request: HttpRequest) -> HttpResponse:
                     scenario_solve(scenario=scenario, requested_by=request.user)
             except ValidationError as invalid:
                 error = "; ".join(invalid.messages)
+            except ScenarioForbidden as forbidden:  # shown next to the event, as typed
+                refused = "; ".join(forbidden.reasons)
             else:
                 return redirect(with_lang(reverse("planner:scenario", args=[scenario.pk]), lang))
         picture = targets_picture(view.targets, lang, _("Sports targets %(year)s") % {"year": year})
@@ -542,11 +546,12 @@ def season_view(request: HttpRequest) -> HttpResponse:
             "picture": picture,
             "before_name": view.before.name(lang) if view.before else "",
             "error": error,
-            "form": request.POST if error else {},
+            "refused": refused,
+            "form": request.POST if error or refused else {},
             **_range_links(request, year_range(year), lang),
         },
     )
-    response.status_code = 400 if error else 200
+    response.status_code = 403 if refused else 400 if error else 200
     return response
 
 
@@ -555,6 +560,8 @@ def _scenario_act(request: HttpRequest, scenario: Scenario) -> None:
 
     Trying things needs the scenario permissions (every staff role has them);
     publishing changes what the public sees, so it needs the planners' (403 otherwise).
+    A withdrawal and a publication are judged by the category rule as the user's
+    direct cancel or write would be (``ScenarioForbidden``).
     """
     action = request.POST.get("action")
     if action != "publish":
@@ -567,7 +574,9 @@ def _scenario_act(request: HttpRequest, scenario: Scenario) -> None:
         )
     elif action == "withdraw":
         with transaction.atomic():
-            scenario = scenario_withdraw(scenario=scenario, event=request.POST.get("event", ""))
+            scenario = scenario_withdraw(
+                scenario=scenario, event=request.POST.get("event", ""), user=request.user
+            )
             scenario_solve(scenario=scenario, requested_by=request.user)
     else:
         scenario_solve(scenario=scenario, requested_by=request.user)
@@ -580,13 +589,15 @@ def _event_label(problem: Problem, code: str, lang: str) -> str:
     return f"{event.name.text(lang)} ({code})" if event is not None else code
 
 
-def _withdrawable(scenario: Scenario, problem: Problem, lang: str) -> list[tuple[str, str]]:
-    """(code, label) of the events the scenario may still withdraw; contracts (full or
-    partial pins) say so."""
+def _withdrawable(
+    scenario: Scenario, problem: Problem, lang: str, categories: Collection[str]
+) -> list[tuple[str, str]]:
+    """(code, label) of the events of ``categories`` (the reader's) the scenario may still
+    withdraw; contracts (full or partial pins) say so."""
     contract = " — " + _("confirmed booking")
     options = []
     for event in problem.events:
-        if event.id in scenario.withdrawn:
+        if event.id in scenario.withdrawn or event.category not in categories:
             continue
         contracted = event.pinned is not None or event.is_partly_pinned
         label = _event_label(problem, event.id, lang) + (contract if contracted else "")
@@ -807,12 +818,13 @@ def _differences(scenario: Scenario, diff: dict[str, Any], problem: Problem, lan
     }
 
 
-def _scenario_context(scenario: Scenario, lang: str) -> dict[str, Any]:
-    """Everything the scenario page shows, in ``lang``."""
+def _scenario_context(scenario: Scenario, lang: str, reader: Any) -> dict[str, Any]:
+    """Everything the scenario page shows ``reader``, in ``lang``: the events offered for a
+    withdrawal are those of the reader's categories."""
     run = scenario.solve_run
     published = run is not None and hasattr(run, "plan")
-    diff = scenario_diff(scenario=scenario)
     with translation.override(ical.LANGS[lang]):
+        diff = scenario_diff(scenario=scenario)  # its sentences in the page's language
         problem = catalogue_export(start=scenario.horizon_start, end=scenario.horizon_end)
         progress = progress_context(run)
         running = progress["running"]
@@ -825,7 +837,9 @@ def _scenario_context(scenario: Scenario, lang: str) -> dict[str, Any]:
             and diff["solver_status"] in PUBLISHABLE_SOLVER_STATUSES,
             "changes": change_rows(scenario, problem, lang),
             "withdrawn": [_event_label(problem, code, lang) for code in scenario.withdrawn],
-            "withdrawable": [] if published or running else _withdrawable(scenario, problem, lang),
+            "withdrawable": []
+            if published or running
+            else _withdrawable(scenario, problem, lang, event_categories(reader)),
         }
         if diff is not None:
             context |= _differences(scenario, diff, problem, lang)
@@ -841,17 +855,26 @@ def scenario_page(request: HttpRequest, pk: int) -> HttpResponse:
     scenario = get_object_or_404(
         Scenario.objects.select_related("solve_run", "base_version", "owner"), pk=pk
     )
-    error = None
+    error = refused = None
     if request.method == "POST":
         try:
-            _scenario_act(request, scenario)
+            with translation.override(ical.LANGS[lang]):
+                _scenario_act(request, scenario)
             return redirect(with_lang(reverse("planner:scenario", args=[pk]), lang))
         except ValidationError as invalid:
             error = "; ".join(invalid.messages)
-    context = _scenario_context(scenario, lang)
-    context |= {"error": error, "may_publish": may_publish(request.user)}
+        except ScenarioForbidden as forbidden:  # shown next to the form that asked
+            refused = "; ".join(forbidden.reasons)
+    context = _scenario_context(scenario, lang, request.user)
+    context |= {
+        "error": error,
+        "refused": refused,
+        "refused_action": request.POST.get("action") if refused else None,
+        "chosen_event": request.POST.get("event", ""),
+        "may_publish": may_publish(request.user),
+    }
     response = page(request, "planner/scenario.html", context)
-    response.status_code = 400 if error else 200
+    response.status_code = 403 if refused else 400 if error else 200
     return response
 
 

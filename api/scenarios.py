@@ -2,14 +2,16 @@
 differences, publish.
 
 Every staff role may try one (create, withdraw, solve); publishing is the
-planners' (docs/security.md#roles). The rules live in ``scheduler.scenarios``;
-this module validates, calls it and serialises.
+planners' (docs/security.md#roles). In a scenario as directly, a role writes
+and cancels only events of its own categories: a refusal is a 403, as a
+direct write's is. The rules live in ``scheduler.scenarios``; this module
+validates, calls it and serialises.
 """
 
 from __future__ import annotations
 
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, serializers, status, viewsets
+from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -18,6 +20,7 @@ from api.schedule_versions import PlanPublishSerializer, ScheduleVersionSerializ
 from api.solve_runs import MAX_TIME_LIMIT_S, MAX_WORKERS
 from scheduler.models import Scenario, SolveRun
 from scheduler.scenarios import (
+    ScenarioForbidden,
     scenario_create,
     scenario_diff,
     scenario_publish,
@@ -127,6 +130,12 @@ class ScenarioViewSet(
             return scenarios  # the differences read the run's problem and solution
         return scenarios.defer("solve_run__problem", "solve_run__solution")
 
+    def handle_exception(self, exc: Exception) -> Response:
+        if isinstance(exc, ScenarioForbidden):
+            # A 403 as for the direct write, naming each change the role may not make.
+            exc = exceptions.PermissionDenied(exc.message_dict)
+        return super().handle_exception(exc)
+
     def get_serializer_class(self):
         if self.action == "create":
             return ScenarioCreateSerializer
@@ -165,17 +174,21 @@ class ScenarioViewSet(
     @action(detail=True, methods=["post"])
     def withdraw(self, request: Request, pk=None) -> Response:
         """Leave a catalogue event out of the scenario (the organiser pulls out); the
-        scenario's solve is dropped, so solve it again to see the differences."""
+        scenario's solve is dropped, so solve it again to see the differences. 403 for an
+        event of a category the user's role may not cancel directly."""
         params = ScenarioWithdrawSerializer(data=request.data)
         params.is_valid(raise_exception=True)
-        scenario = scenario_withdraw(scenario=self.get_object(), **params.validated_data)
+        scenario = scenario_withdraw(
+            scenario=self.get_object(), user=request.user, **params.validated_data
+        )
         return Response(ScenarioSerializer(scenario, context={"request": request}).data)
 
     @extend_schema(request=PlanPublishSerializer, responses={201: ScheduleVersionSerializer})
     @action(detail=True, methods=["post"])
     def publish(self, request: Request, pk=None) -> Response:
         """Publish the scenario's plan as the next schedule version (its changes enter the
-        catalogue in the same transaction)."""
+        catalogue in the same transaction). 403 when the publisher's role could not make
+        them directly; 400 when they would change a contract the catalogue holds now."""
         params = PlanPublishSerializer(data=request.data)
         params.is_valid(raise_exception=True)
         version = scenario_publish(

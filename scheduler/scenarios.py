@@ -26,11 +26,13 @@ from dataclasses import replace
 from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import Truncator
+from django.utils.translation import gettext as _
 
+from accounts.roles import event_categories
 from events.exchange import catalogue_export, catalogue_import, event_in_range
 from events.models import Event as CatalogueEvent
 from events.services import event_cancel
@@ -38,7 +40,16 @@ from scheduler.format import ProblemFormatError, read_problem, read_solution, wr
 from scheduler.models import PublishedEvent, Scenario, ScheduleVersion, SolveRun
 from scheduler.plans import plan_create_from_solution
 from scheduler.pricing import plan_objective, target_results
-from scheduler.problem import Assignment, DateRange, Event, Problem, RoomBlock, Solution
+from scheduler.problem import (
+    CATEGORIES,
+    Assignment,
+    DateRange,
+    Event,
+    Name,
+    Problem,
+    RoomBlock,
+    Solution,
+)
 from scheduler.publishing import (
     FACT_NAMES,
     PUBLISHABLE_SOLVER_STATUSES,
@@ -56,6 +67,23 @@ from venues.models import Venue
 
 class ScenarioError(ValidationError):
     """A scenario that cannot be created or solved as asked; the message says why."""
+
+
+class ScenarioForbidden(PermissionDenied):
+    """A scenario change the user's role may not make directly either: a 403, as that write.
+
+    ``message_dict`` names the request's field and each change by its pointer
+    (the API's error shape); ``reasons`` say the same without pointers, for a
+    form that shows them next to its field.
+    """
+
+    def __init__(self, refusals: dict[str, list[tuple[str, str]]]) -> None:
+        self.message_dict = {
+            field: [f"{pointer}: {reason}" if pointer else reason for pointer, reason in found]
+            for field, found in refusals.items()
+        }
+        self.reasons = [reason for found in refusals.values() for _pointer, reason in found]
+        super().__init__("; ".join(m for found in self.message_dict.values() for m in found))
 
 
 STALE_VERSION = "A newer version was published since this solve; solve again."
@@ -146,13 +174,106 @@ def _catalogue_issues(base: dict[str, Any], events: list[dict[str, Any]]) -> lis
     return []
 
 
+CONTRACT_KEYS = ("pinned", "pinned_venue", "pinned_start")
+"""The format's keys of a contract: venue and first day, or one of them alone."""
+
+
+def _contract_of(event: dict[str, Any]) -> tuple[Any, Any]:
+    """The venue and first day an exchange-format event dict is contracted to (None: open)."""
+    pinned = event.get("pinned")
+    if isinstance(pinned, dict):
+        return pinned.get("venue"), pinned.get("start")
+    return event.get("pinned_venue"), event.get("pinned_start")
+
+
+def _contract_issues(
+    changes: list[dict[str, Any]], after: list[dict[str, Any]], before: list[dict[str, Any]]
+) -> list[str]:
+    """An issue for each change whose event the catalogue has confirmed when the event as
+    it would be written (``after``) is contracted otherwise than the catalogue's (``before``).
+
+    A contract is signed (``event_confirm``) and called off (``event_cancel``)
+    by the event's lifecycle, never by publishing a scenario: imported with
+    its contract gone, a confirmed event would silently go back to
+    "requested". A change may repeat the contract as it is. Pointers are the
+    changes' indexes and the contract key each gives.
+    """
+    confirmed = set(
+        CatalogueEvent.objects.filter(
+            pk__in=[_ident(change) for change in changes], status=CatalogueEvent.Status.CONFIRMED
+        ).values_list("pk", flat=True)
+    )
+    written = {event["id"]: event for event in after}
+    stored = {event["id"]: event for event in before}
+    issues = []
+    for index, change in enumerate(changes):
+        ident = _ident(change)
+        if ident not in confirmed or ident not in written or ident not in stored:
+            continue
+        if _contract_of(written[ident]) != _contract_of(stored[ident]):
+            key = next((key for key in CONTRACT_KEYS if key in change), "pinned")
+            reason = _(
+                "'%(event)s' is a confirmed booking: a scenario may not change or remove its "
+                "contract. Confirm or cancel the event directly instead."
+            ) % {"event": ident}
+            issues.append(f"/events/{index}/{key}: {reason}")
+    return issues
+
+
+def _change_refusals(user: Any, changes: Any) -> list[tuple[str, str]]:
+    """(pointer, reason) of each change the user's role could not make directly.
+
+    The category rule of direct writes (``accounts.roles.event_categories``):
+    the catalogue event a change overrides must be of a category the user
+    writes (a sports user may not rename an exhibition), and so must the
+    category a change or a new event gives (nor make an exhibition a sports
+    event, nor add one). What is not a list of dicts the format refuses.
+    """
+    if not isinstance(changes, list):
+        return []
+    allowed = event_categories(user)
+    changes = [change if isinstance(change, dict) else {} for change in changes]
+    idents = [ident for change in changes if (ident := _ident(change)) is not None]
+    stored = dict(CatalogueEvent.objects.filter(pk__in=idents).values_list("pk", "category"))
+    refusals = []
+    for index, change in enumerate(changes):
+        ident, given = _ident(change), change.get("category")
+        own = stored.get(ident)
+        if own is not None and own not in allowed:
+            reason = _(
+                "'%(event)s' is an event of the category '%(category)s', which your role may "
+                "not write: not in a scenario either."
+            ) % {"event": ident, "category": own}
+            refusals.append((f"/events/{index}", reason))
+        elif given in CATEGORIES and given not in allowed:
+            reason = _(
+                "Your role may not write events of the category '%(category)s': "
+                "not in a scenario either."
+            ) % {"category": given}
+            refusals.append((f"/events/{index}/category", reason))
+    return refusals
+
+
+def _withdrawal_refusal(user: Any, event: str) -> str | None:
+    """Why the user's role may not withdraw ``event`` (its category is not the user's); None
+    when it may. Publishing cancels a withdrawn event, which its role could not do directly."""
+    category = CatalogueEvent.objects.filter(pk=event).values_list("category", flat=True).first()
+    if category is None or category in event_categories(user):
+        return None
+    return _(
+        "'%(event)s' is an event of the category '%(category)s', which your role may not "
+        "cancel: not in a scenario either."
+    ) % {"event": event, "category": category}
+
+
 def scenario_event_errors(changes: Any, *, start: dt.date, end: dt.date) -> dict[str, list[str]]:
     """``{"events": [...]}`` naming every problem of the changes by JSON pointer; {} when fine.
 
     Each change is read on its own in a problem with the catalogue's venues,
     so a pointer such as ``/events/2/window/end`` names the planner's own
-    entry, not its place in the merged problem. Changes that read well then
-    meet the catalogue's checks, those publishing would apply.
+    entry, not its place in the merged problem. Changes that read well must
+    leave every confirmed event's contract as signed (``_contract_issues``),
+    then meet the catalogue's checks, those publishing would apply.
     """
     if not isinstance(changes, list):
         return {"events": ["must be a list of event objects"]}
@@ -163,7 +284,9 @@ def scenario_event_errors(changes: Any, *, start: dt.date, end: dt.date) -> dict
     merged = _merged(changes, base["events"])
     issues = _format_issues(base, merged) + _taken_id_issues(changes, base["events"])
     if not issues:
-        issues = _catalogue_issues(base, merged)
+        issues = _contract_issues(changes, merged, base["events"]) or _catalogue_issues(
+            base, merged
+        )
     return {"events": issues} if issues else {}
 
 
@@ -239,12 +362,16 @@ def scenario_create(
 ) -> Scenario:
     """A new scenario on the latest published version; its range defaults to that plan's.
 
-    Checked as its solve and its publication would check it (the range's
-    size, each event by the format and by the catalogue), so a scenario that
-    exists can be solved and published.
+    The owner may change in it only what its role may change directly
+    (``ScenarioForbidden`` otherwise; ``owner`` None: code of our own, no
+    role to judge). Checked as its solve and its publication would check it
+    (the range's size, each event by the format, the contracts, the
+    catalogue), so a scenario that exists can be solved and published.
     """
     base = latest_version()
     start, end = _scenario_range(base, start, end)
+    if owner is not None and (refusals := _change_refusals(owner, events)):
+        raise ScenarioForbidden({"events": refusals})
     errors = scenario_event_errors(events, start=start, end=end)
     if errors:
         raise ScenarioError(errors)
@@ -276,7 +403,8 @@ def _withdrawal_errors(*, scenario: Scenario, event: str) -> list[str]:
 
     It must be a catalogue event of the scenario's range, not cancelled and
     not withdrawn already. A confirmed event may be withdrawn: "what if its
-    contract breaks?" is a fair question, and the differences mark it.
+    contract breaks?" is a fair question; the differences say first that
+    publishing cancels it (``event_cancel``, its contract kept on record).
     """
     if event in scenario.withdrawn:
         return [f"'{event}' is withdrawn in this scenario already."]
@@ -293,11 +421,16 @@ def _withdrawal_errors(*, scenario: Scenario, event: str) -> list[str]:
     return []
 
 
-def scenario_withdraw(*, scenario: Scenario, event: str) -> Scenario:
+def scenario_withdraw(
+    *, scenario: Scenario, event: str, user: AbstractBaseUser | None = None
+) -> Scenario:
     """The scenario with ``event`` withdrawn (the organiser pulls out); solve it again to see.
 
-    Its previous solve no longer describes it, so the scenario forgets that
-    run: nothing stale can be shown as its differences or published.
+    Publishing cancels a withdrawn event, so ``user`` must be one whose role
+    may cancel it directly (``ScenarioForbidden`` otherwise; None: code of
+    our own). Its previous solve no longer describes the scenario, so the
+    scenario forgets that run: nothing stale can be shown as its differences
+    or published.
     """
     with transaction.atomic():
         scenario = Scenario.objects.select_for_update().get(pk=scenario.pk)
@@ -305,6 +438,8 @@ def scenario_withdraw(*, scenario: Scenario, event: str) -> Scenario:
         errors = _withdrawal_errors(scenario=scenario, event=event)
         if errors:
             raise ScenarioError({"event": errors})
+        if user is not None and (refusal := _withdrawal_refusal(user, event)):
+            raise ScenarioForbidden({"event": [("", refusal)]})
         scenario.withdrawn = [*scenario.withdrawn, event]
         scenario.solve_run = None
         scenario.save(update_fields=["withdrawn", "solve_run"])
@@ -399,6 +534,35 @@ def _refuse_stale(scenario: Scenario, run: SolveRun) -> None:
         raise PublishError({"events": [message]})
 
 
+def _refuse_as_publisher(scenario: Scenario, user: AbstractBaseUser | None) -> None:
+    """A ``ScenarioForbidden`` unless the publishing user's role may write every event the
+    scenario changes or adds and cancel every one it withdraws, as directly.
+
+    Publishing is the write: the category rule judged at creation and at
+    each withdrawal was the owner's, and the publisher's may differ.
+    ``user`` None: code of our own, no role to judge.
+    """
+    if user is None:
+        return
+    withdrawn = [
+        (f"/withdrawn/{index}", reason)
+        for index, code in enumerate(scenario.withdrawn)
+        if (reason := _withdrawal_refusal(user, code))
+    ]
+    refusals = {"events": _change_refusals(user, scenario.events), "withdrawn": withdrawn}
+    if any(refusals.values()):
+        raise ScenarioForbidden({field: found for field, found in refusals.items() if found})
+
+
+def _refuse_contract_changes(scenario: Scenario, problem: Problem) -> None:
+    """A ``PublishError`` when importing the solved events would change or remove a contract
+    of the catalogue as it is now (signed since the scenario was made, say)."""
+    catalogue = _catalogue_dict(scenario.horizon_start, scenario.horizon_end, "check")
+    solved = write_problem(problem)["events"]
+    if issues := _contract_issues(scenario.events, solved, catalogue["events"]):
+        raise PublishError({"events": issues})
+
+
 def _adopt(scenario: Scenario, problem: Problem) -> None:
     """The scenario's changed and added events into the catalogue, as solved; its withdrawn
     events cancelled (a confirmed one keeps its contract on record)."""
@@ -452,10 +616,15 @@ def scenario_publish(
     places them again. The history rows it writes say "published from
     scenario ..." (or why else they were written).
 
-    Refused when the run has no publishable plan, or when the solve is stale
-    (``_refuse_stale``). The scenario's row is locked first, so two publishes
-    of it at once make one version (publishing twice returns the same one),
-    then what it writes (``_lock_writes``).
+    Refused when the run has no publishable plan; when the publishing
+    user's role could not make the scenario's changes directly (403,
+    ``_refuse_as_publisher``); when the solve is stale (``_refuse_stale``: a
+    contract signed since asks for a new solve, which takes it in); and when
+    it would change a contract the catalogue holds now
+    (``_refuse_contract_changes``). The scenario's row is locked first, so
+    two publishes of it at once make one version (publishing twice returns
+    the same one), then what it writes (``_lock_writes``), so every check
+    reads the rows as they will be written.
     """
     scenario = Scenario.objects.select_for_update().get(pk=scenario.pk)
     run = _publishable_run(scenario)
@@ -463,7 +632,9 @@ def scenario_publish(
         return plan_publish(plan=run.plan, comment=comment, user=user)
     problem, solution = read_problem(run.problem), read_solution(run.solution)
     codes = _lock_writes(problem, solution, scenario.withdrawn)
+    _refuse_as_publisher(scenario, user)
     _refuse_stale(scenario, run)
+    _refuse_contract_changes(scenario, problem)
     started = timezone.now()
     _adopt(scenario, problem)
     plan = plan_create_from_solution(run=run, solution=solution)
@@ -578,8 +749,158 @@ def _public_changes(
     )
 
 
+def _reader_lang() -> str:
+    """The language to read names in, the request's or the page's: "en", else "zh"."""
+    return "en" if (translation.get_language() or "").startswith("en") else "zh"
+
+
+def _stored_contract(row: CatalogueEvent) -> tuple[str | None, dt.date | None]:
+    """The catalogue event's contract: what it signed while confirmed, else none."""
+    if row.status != CatalogueEvent.Status.CONFIRMED:
+        return None, None
+    return row.pinned_venue_id, row.pinned_start
+
+
+def _contract_words(contract: tuple[str | None, dt.date | None], venues: dict[str, str]) -> str:
+    """A contract as a person reads it: the venue by its name, the first day, what is open."""
+    venue, start = contract
+    if venue is not None and start is not None:
+        return _("%(venue)s from %(start)s") % {"venue": venues.get(venue, venue), "start": start}
+    if venue is not None:
+        return _("%(venue)s, days to be set") % {"venue": venues.get(venue, venue)}
+    return _("from %(start)s, venue to be set") % {"start": start}
+
+
+def _placement_dict(contract: tuple[str | None, dt.date | None]) -> dict[str, str | None] | None:
+    venue, start = contract
+    if venue is None and start is None:
+        return None
+    return {"venue": venue, "start": start.isoformat() if start else None}
+
+
+def _contract_change(
+    label: str,
+    old: tuple[str | None, dt.date | None],
+    new: tuple[str | None, dt.date | None],
+    venues: dict[str, str],
+) -> str:
+    """The sentence for a contract publishing would sign, change or remove."""
+    words = {"event": label, "old": _contract_words(old, venues)}
+    if new != (None, None):
+        words["new"] = _contract_words(new, venues)
+    if old == (None, None):
+        return _("Publishing signs a contract for %(event)s: %(new)s.") % words
+    if new == (None, None):
+        return (
+            _(
+                "Publishing removes the contract of %(event)s (%(old)s): it is no longer a "
+                "confirmed booking."
+            )
+            % words
+        )
+    return _("Publishing changes the contract of %(event)s from %(old)s to %(new)s.") % words
+
+
+EFFECT_KINDS = ("contract", "cancelled", "added", "renamed", "category")
+"""The kinds of ``catalogue_changes``, in the order they are listed: what cannot be undone
+first."""
+
+
+def _event_effects(
+    event: Event, row: CatalogueEvent | None, label: str, venues: dict[str, str]
+) -> list[dict[str, Any]]:
+    """What importing ``event`` over the catalogue's ``row`` (None: a new event) changes that
+    the placements do not show: its contract, that it is new, its name, its category."""
+    effects = []
+    old = _stored_contract(row) if row is not None else (None, None)
+    new = (event.fixed_venue, event.fixed_start)
+    if old != new:
+        effects.append(
+            {
+                "kind": "contract",
+                "old": _placement_dict(old),
+                "new": _placement_dict(new),
+                "text": _contract_change(label, old, new, venues),
+            }
+        )
+    if row is None:
+        text = _("Publishing adds a new event to the catalogue: %(event)s.") % {"event": label}
+        return [*effects, {"kind": "added", "text": text}]
+    old_name, new_name = (row.name_zh, row.name_en), (event.name.zh or "", event.name.en or "")
+    if old_name != new_name:
+        text = _("Publishing renames %(event)s to “%(name)s”.") % {
+            "event": label,
+            "name": event.name.text(_reader_lang()),
+        }
+        names = [dict(zip(("zh", "en"), name, strict=True)) for name in (old_name, new_name)]
+        effects.append({"kind": "renamed", "old": names[0], "new": names[1], "text": text})
+    if row.category != event.category:
+        text = _("Publishing moves %(event)s from the category '%(old)s' to '%(new)s'.") % {
+            "event": label,
+            "old": row.category,
+            "new": event.category,
+        }
+        effects.append(
+            {"kind": "category", "old": row.category, "new": event.category, "text": text}
+        )
+    return effects
+
+
+def _cancellation(row: CatalogueEvent, label: str, venues: dict[str, str]) -> dict[str, Any]:
+    """Publishing cancels the withdrawn ``row``: a confirmed one's contract is broken."""
+    confirmed = row.status == CatalogueEvent.Status.CONFIRMED
+    if confirmed:
+        text = _(
+            "Publishing cancels %(event)s, a confirmed booking: its contract (%(contract)s) "
+            "is broken and stays on record."
+        ) % {"event": label, "contract": _contract_words(_stored_contract(row), venues)}
+    else:
+        text = _("Publishing cancels %(event)s: withdrawn in this scenario.") % {"event": label}
+    return {"kind": "cancelled", "confirmed": confirmed, "text": text}
+
+
+def catalogue_changes(scenario: Scenario, problem: Problem) -> list[dict[str, Any]]:
+    """What publishing the scenario would do to the catalogue's events, each with a sentence
+    in the active language (``text``): contracts signed, changed or removed, events
+    cancelled, added, renamed, given another category, in ``EFFECT_KINDS`` order.
+
+    The placements say where events go; this says what they cannot: a
+    contract touched, an event called off, a request that appears.
+    ``problem`` is the scenario's as solved, what publishing imports.
+    """
+    lang = _reader_lang()
+    solved = {event.id: event for event in problem.events}
+    changed = [change["id"] for change in scenario.events if change["id"] in solved]
+    rows = CatalogueEvent.objects.in_bulk([*changed, *scenario.withdrawn])
+    used = {row.pinned_venue_id for row in rows.values()} | {
+        solved[code].fixed_venue for code in changed
+    }
+    venues = {
+        v.pk: Name(v.name_zh or None, v.name_en or None).text(lang) or v.pk
+        for v in Venue.objects.filter(pk__in=used - {None})
+    }
+
+    def label(code: str) -> str:
+        row = rows.get(code)
+        name = Name(row.name_zh or None, row.name_en or None) if row else solved[code].name
+        return f"{name.text(lang) or code} ({code})"
+
+    effects = [
+        {"event": code, **effect}
+        for code in changed
+        for effect in _event_effects(solved[code], rows.get(code), label(code), venues)
+    ]
+    effects += [
+        {"event": code, **_cancellation(rows[code], label(code), venues)}
+        for code in scenario.withdrawn
+        if code in rows and rows[code].status != CatalogueEvent.Status.CANCELLED
+    ]
+    return sorted(effects, key=lambda effect: EFFECT_KINDS.index(effect["kind"]))
+
+
 def scenario_diff(*, scenario: Scenario) -> dict[str, Any] | None:
-    """Moved, added, dropped and changed events, targets and objective, before and after.
+    """What publishing would do to the catalogue first (``catalogue_changes``, in words),
+    then moved, added, dropped and changed events, targets and objective, before and after.
 
     None until the scenario's latest solve has succeeded. "Before" is the
     published version: its events, and its plan priced on the scenario's
@@ -598,6 +919,7 @@ def scenario_diff(*, scenario: Scenario) -> dict[str, Any] | None:
     before = published_assignments(version, problem_before)
     targets_before = target_results(problem_before, before)
     return {
+        "catalogue_changes": catalogue_changes(scenario, problem),
         "base_version": version.number if version else None,
         "solver_status": solution.status,
         "added": changes["added"],

@@ -138,8 +138,9 @@ WRITES = {
         201,
     ),
     "scenario solve": Write("post", "scenarios/{scenario}/solve/", {}, WHAT_IF, 202),
+    # Withdrawing the marathon cancels it when published: the sports event's roles only.
     "scenario withdraw": Write(
-        "post", "scenarios/{scenario}/withdraw/", {"event": "run"}, WHAT_IF, 200
+        "post", "scenarios/{scenario}/withdraw/", {"event": "run"}, SPORTS_EVENTS, 200
     ),
     "scenario publish": Write(
         "post", "scenarios/{solved_scenario}/publish/", {"comment": "v1"}, PLANNER, 201
