@@ -1,8 +1,10 @@
-"""API tokens: obtain one with a user name and password, revoke it when done.
+"""API tokens: obtain one with a user name and password, revoke it when done; they expire.
 
 Failed attempts count towards the django-axes lockout like the admin login's,
 so the endpoint cannot be used to guess passwords; a locked-out client gets
-a 429 in the API's error shape.
+a 429 in the API's error shape. A token is good for ``API_TOKEN_HOURS``
+from when it was issued: one copied into a script or a log stops working by
+itself, and asking again with the password gives a new one.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from api.authentication import expires_at, has_expired
 from api.throttling import AnonThrottle
 
 
@@ -40,19 +43,29 @@ class TokenView(ObtainAuthToken):
             {"username": serializers.CharField(), "password": serializers.CharField()},
         ),
         responses={
-            200: inline_serializer("Token", {"token": serializers.CharField()}),
+            200: inline_serializer(
+                "Token", {"token": serializers.CharField(), "expires": serializers.DateTimeField()}
+            ),
             400: OpenApiResponse(description="Wrong user name or password."),
             429: OpenApiResponse(description="Locked out after repeated failures."),
         },
     )
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """The user's token while it lasts, else a new one; with when it expires."""
+        credentials = self.get_serializer(data=request.data)
         try:
-            return super().post(request, *args, **kwargs)
+            credentials.is_valid(raise_exception=True)
         except exceptions.ValidationError:
             # Axes refused inside authenticate(), which Django reports as a wrong password.
             if getattr(request, "axes_locked_out", False):
                 raise LockedOut() from None
             raise
+        user = credentials.validated_data["user"]
+        token, _ = Token.objects.get_or_create(user=user)
+        if has_expired(token):
+            token.delete()
+            token = Token.objects.create(user=user)
+        return Response({"token": token.key, "expires": expires_at(token).isoformat()})
 
     @extend_schema(request=None, responses={204: None})
     def delete(self, request: Request, *args: Any, **kwargs: Any) -> Response:

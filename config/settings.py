@@ -189,7 +189,7 @@ REST_FRAMEWORK = {
     # Session first: an anonymous write is a 403, as for a signed-in user without the role.
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        "api.authentication.ExpiringTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["api.permissions.RolePermissions"],
     "DEFAULT_THROTTLE_CLASSES": ["api.throttling.AnonThrottle", "api.throttling.UserThrottle"],
@@ -200,6 +200,8 @@ REST_FRAMEWORK = {
     },
     "EXCEPTION_HANDLER": "api.exceptions.exception_handler",
 }
+# How long an API token lasts from when it is issued (api.authentication).
+API_TOKEN_HOURS = float(os.environ.get("API_TOKEN_HOURS", "24"))
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Hefei international events scheduler API",

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.core.cache import cache
 from django.test import Client
+from django.utils import timezone
+from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from scheduler.models import FeedToken
@@ -37,6 +41,24 @@ def test_a_token_from_the_password_authenticates_writes_until_revoked(convention
     refused = client.post("/api/v1/features/", FEATURE | {"code": "lan"}, format="json")
     # 403, not 401: the session is the first authentication, and it names no scheme.
     assert refused.status_code == 403
+
+
+def test_a_token_expires_and_the_password_then_gives_a_new_one(convention, settings):
+    settings.API_TOKEN_HOURS = 8
+    client = token_for("conv", "conv-pw-1234")
+    (key,) = Token.objects.filter(user=convention).values_list("key", flat=True)
+    Token.objects.filter(key=key).update(created=timezone.now() - dt.timedelta(hours=8, seconds=1))
+    refused = client.post("/api/v1/features/", FEATURE, format="json")
+    assert refused.status_code == 403
+    assert "The token has expired" in refused.json()["errors"][0]["message"]
+    again = (
+        APIClient()
+        .post(TOKEN_URL, {"username": "conv", "password": "conv-pw-1234"}, format="json")
+        .json()
+    )
+    assert again["token"] != key
+    expires = dt.datetime.fromisoformat(again["expires"])
+    assert dt.timedelta(hours=7, minutes=59) < expires - timezone.now() <= dt.timedelta(hours=8)
 
 
 def test_a_wrong_password_gets_no_token(convention):
