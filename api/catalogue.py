@@ -18,12 +18,13 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from api.etags import if_match_revision, revision_checked, with_etag
 from api.permissions import require_category
 from events import selectors, services
 from events.models import CATEGORY_CHOICES, Blackout, Event, PlanningRules, Target
 from venues import selectors as venue_selectors
 from venues import services as venue_services
-from venues.models import Feature, Hotel, HotelReduction, Venue, VenueUnavailability
+from venues.models import Feature, Hotel, HotelReduction, Revised, Venue, VenueUnavailability
 
 FORMAT_ID = r"[A-Za-z0-9_.-]{1,64}"
 
@@ -92,6 +93,7 @@ class VenueSerializer(CatalogueSerializer):
             "area_m2",
             "features",
             "unavailable",
+            "revision",
         ]
 
 
@@ -118,6 +120,7 @@ class HotelSerializer(CatalogueSerializer):
             "lon",
             "block_rooms",
             "reduced",
+            "revision",
         ]
 
 
@@ -161,6 +164,7 @@ class EventSerializer(CatalogueSerializer):
             "pinned_start",
             "previous_venue",
             "previous_start",
+            "revision",
         ]
         # The lifecycle moves through the confirm/place/cancel actions only.
         read_only_fields = [
@@ -265,7 +269,12 @@ class BlackoutFilter(filters.FilterSet):
 
 
 class ServiceViewSet(viewsets.ModelViewSet):
-    """CRUD whose writes go through the services named on the subclass."""
+    """CRUD whose writes go through the services named on the subclass.
+
+    A row that counts revisions (``Revised``) is shown with its ETag and
+    changed only while the request's If-Match, when sent, still names it
+    (``api.etags``).
+    """
 
     create_service: ClassVar[Callable[..., Any]]
     update_service: ClassVar[Callable[..., Any]]
@@ -276,9 +285,15 @@ class ServiceViewSet(viewsets.ModelViewSet):
         serializer.instance = type(self).create_service(**serializer.validated_data)
 
     def perform_update(self, serializer: serializers.ModelSerializer) -> None:
+        fields = serializer.validated_data
+        if isinstance(serializer.instance, Revised):
+            fields = {**fields, "revision": if_match_revision(self.request)}
         serializer.instance = type(self).update_service(
-            **{self.instance_kwarg: serializer.instance}, **serializer.validated_data
+            **{self.instance_kwarg: serializer.instance}, **fields
         )
+
+    def finalize_response(self, request: Request, response: Response, *args, **kwargs):
+        return with_etag(super().finalize_response(request, response, *args, **kwargs))
 
     def perform_destroy(self, instance) -> None:
         if type(self).delete_service is None:
@@ -301,6 +316,7 @@ class FeatureViewSet(ServiceViewSet):
         return venue_selectors.feature_list()
 
 
+@revision_checked(VenueSerializer)
 class VenueViewSet(ServiceViewSet):
     serializer_class = VenueSerializer
     lookup_value_regex = FORMAT_ID
@@ -322,6 +338,7 @@ class VenueViewSet(ServiceViewSet):
         return venue_selectors.venue_list()
 
 
+@revision_checked(HotelSerializer)
 class HotelViewSet(ServiceViewSet):
     serializer_class = HotelSerializer
     lookup_value_regex = FORMAT_ID
@@ -336,6 +353,7 @@ class HotelViewSet(ServiceViewSet):
         return venue_selectors.hotel_list()
 
 
+@revision_checked(EventSerializer)
 class EventViewSet(ServiceViewSet):
     serializer_class = EventSerializer
     # Requests are tentative until published: the public reads published

@@ -3,7 +3,9 @@
 ``{"errors": [{"field": "window_end", "message": "..."}]}``; ``field`` is null
 for an error about the request as a whole, and a dotted path for a nested
 row (``unavailable.1.end``). Django ``ValidationError`` raised by the services
-becomes a 400 like a serializer's; ``ProtectedError`` (a row still
+becomes a 400 like a serializer's; ``StaleWrite`` (a row changed since the
+client read it) a 412 when the client's ``If-Match`` named the revision it
+read, else a 409; ``ProtectedError`` (a row still
 referenced elsewhere), ``BookingClash`` (a venue already booked) and
 ``IntegrityError`` (a database constraint that refused a write another
 request raced in before, such as the booking exclusion constraint) a 409,
@@ -22,16 +24,20 @@ from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from events.services import BookingClash
+from venues.services import StaleWrite
 
 
-def conflict(errors: list[dict]) -> Response:
-    return Response({"errors": errors}, status=status.HTTP_409_CONFLICT)
+def conflict(errors: list[dict], code: int = status.HTTP_409_CONFLICT) -> Response:
+    return Response({"errors": errors}, status=code)
 
 
 def exception_handler(exc, context):
     """DRF's handler, with Django's errors translated first and the one shape applied."""
     if isinstance(exc, BookingClash):
         return conflict(list(flatten(exc.message_dict)))
+    if isinstance(exc, StaleWrite):
+        code = status.HTTP_412_PRECONDITION_FAILED if exc.precondition else status.HTTP_409_CONFLICT
+        return conflict([{"field": None, "message": message} for message in exc.messages], code)
     if isinstance(exc, ProtectedError):
         names = ", ".join(sorted({str(obj.pk) for obj in exc.protected_objects})[:10])
         return conflict([{"field": None, "message": f"Still referenced by {names}."}])

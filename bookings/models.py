@@ -23,7 +23,13 @@ from scheduler.models import Plan, ScheduleVersion
 # one history row is its creation.
 # An event's required features and allowed venues are lists: their changes
 # are history entries of their own, with the lists before and after.
-register(Event, app="bookings", m2m_fields=["required_features", "allowed_venues"])
+# The revision counts saves for the API's ETags; it is no change a person made.
+register(
+    Event,
+    app="bookings",
+    m2m_fields=["required_features", "allowed_venues"],
+    excluded_fields=["revision"],
+)
 register(Plan, app="bookings")
 register(ScheduleVersion, app="bookings")
 

@@ -43,8 +43,17 @@ FORMAT_PATHS = {
     **{f"weight_{w}": f"weights/{w}" for w in fmt.Weights.__dataclass_fields__},
 }
 NESTED_PREFIXES = ("name", "window", "hotel", "pinned", "previous")
+# Where a contract's errors point: the lifecycle names the request's "venue" and
+# "start", and "status" for a contract that cannot be signed again at all.
+FULL_PIN_PATHS = {"venue": "pinned/venue", "start": "pinned/start", "status": "pinned"}
 # A partial pin is spelled by the format's own keys, not the nested ``pinned`` object.
-PARTIAL_PIN_PATHS = {"pinned_venue": "pinned_venue", "pinned_start": "pinned_start"}
+PARTIAL_PIN_PATHS = {
+    "pinned_venue": "pinned_venue",
+    "pinned_start": "pinned_start",
+    "venue": "pinned_venue",
+    "start": "pinned_start",
+    "status": "pinned_venue",
+}
 
 
 def format_pointer(base: str, model_field: str, paths: Mapping[str, str] | None = None) -> str:
@@ -155,11 +164,6 @@ def _hotel_fields(hotel: fmt.Hotel) -> dict:
 
 def _event_fields(event: fmt.Event) -> dict:
     need = event.hotel or fmt.HotelNeed(rooms_per_night=None)
-    status = Event.Status.REQUESTED
-    if event.pinned or event.is_partly_pinned:
-        status = Event.Status.CONFIRMED
-    elif event.previous:
-        status = Event.Status.PLACED
     return {
         **_name(event.name),
         "category": event.category,
@@ -183,14 +187,53 @@ def _event_fields(event: fmt.Event) -> dict:
         "value": event.effective_value,
         # The flag as given: is_mandatory counts a partial pin, stored as pinned_* here.
         "mandatory": bool(event.mandatory),
-        "status": status,
-        "pinned_venue_id": event.fixed_venue,
-        "pinned_start": event.fixed_start,
-        "previous_venue_id": event.previous.venue if event.previous else None,
-        "previous_start": event.previous.start if event.previous else None,
         "start_time": event.start_time,
         "end_time": event.end_time,
     }
+
+
+def _event_lifecycle(stored: Event, event: fmt.Event) -> None:
+    """Move the stored event where the file says, through the lifecycle services alone.
+
+    A file may place an event (``previous``), and sign a contract or
+    complete one (``pinned``, fully or partly), so a contract signed this
+    way is checked as any other (clashes, other events' option holds). It
+    never undoes one: a file that drops or changes a signed contract, or
+    names a cancelled event, is refused, for that is a cancellation, made
+    by a person. A file without ``previous`` leaves the published placement
+    as it is: the plan was published whatever the file says.
+    """
+    if stored.status == Event.Status.CANCELLED:
+        raise ValidationError(
+            {"status": [f"{stored.pk} is cancelled; an import does not bring it back."]}
+        )
+    if event.previous and (stored.previous_venue_id, stored.previous_start) != (
+        event.previous.venue,
+        event.previous.start,
+    ):
+        venue = _stored_venue(event.previous.venue, "previous_venue")
+        stored = services.event_place(event=stored, venue=venue, start=event.previous.start)
+    fixed = (event.fixed_venue, event.fixed_start)
+    if fixed == (stored.pinned_venue_id, stored.pinned_start):
+        return
+    if fixed == (None, None):
+        raise ValidationError(
+            {
+                "status": [
+                    f"{stored.pk} is confirmed under a signed contract; an import does not "
+                    "remove it (cancel the event instead)."
+                ]
+            }
+        )
+    venue = None if fixed[0] is None else _stored_venue(fixed[0], "venue")
+    services.event_confirm(event=stored, venue=venue, start=fixed[1])
+
+
+def _stored_venue(venue_id: str, field: str) -> Venue:
+    """The catalogue's venue of that id; a ValidationError on ``field`` when there is none."""
+    if (venue := Venue.objects.filter(pk=venue_id).first()) is None:
+        raise ValidationError({field: [f"Unknown venue {venue_id}."]})
+    return venue
 
 
 def _rules_fields(rules: fmt.Rules) -> dict:
@@ -256,12 +299,13 @@ def catalogue_import(problem: fmt.Problem) -> ImportSummary:
             )
             continue
         existing = Event.objects.filter(pk=event.id).first()
-        paths = PARTIAL_PIN_PATHS if event.is_partly_pinned else None
+        paths = PARTIAL_PIN_PATHS if event.is_partly_pinned else FULL_PIN_PATHS
         with importer.row("events", f"/events/{i}", existing=existing, paths=paths):
             if existing:
-                services.event_update(event=existing, **_event_fields(event))
+                stored = services.event_update(event=existing, **_event_fields(event))
             else:
-                services.event_create(id=event.id, **_event_fields(event))
+                stored = services.event_create(id=event.id, **_event_fields(event))
+            _event_lifecycle(stored, event)
     for i, target in enumerate(problem.targets):
         key = {"year": target.year, "category": target.category}
         if importer.is_repeat(

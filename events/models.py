@@ -18,6 +18,7 @@ from venues.models import (
     FORMAT_DATES,
     BilingualName,
     Feature,
+    Revised,
     Venue,
     at_most,
     bilingual_name_constraint,
@@ -39,7 +40,7 @@ def both_or_neither(first: str, second: str) -> Q:
     )
 
 
-class Event(BilingualName):
+class Event(Revised, BilingualName):
     class Status(models.TextChoices):
         REQUESTED = "requested", "requested"
         PLACED = "placed", "placed"

@@ -26,7 +26,7 @@ from bookings.selectors import holds_in_the_way
 from events import validation
 from events.models import Blackout, Event, PlanningRules, Target
 from venues.models import Feature, Venue
-from venues.services import assign, validated_save
+from venues.services import StaleWrite, assign, locked_current, validated_save
 
 Status = Event.Status
 
@@ -34,6 +34,12 @@ Status = Event.Status
 def _pks(items: Iterable[Any]) -> list[str]:
     """Primary keys of model instances or of the keys themselves."""
     return [getattr(item, "pk", item) for item in items]
+
+
+# What only the lifecycle functions below write: an edit of the request never does.
+LIFECYCLE_FIELDS = frozenset(
+    {"status", "pinned_venue", "pinned_start", "previous_venue", "previous_start"}
+)
 
 
 @transaction.atomic
@@ -44,29 +50,74 @@ def event_create(
     allowed_venues: Iterable[Venue | str] = (),
     **fields: Any,
 ) -> Event:
-    return event_update(
-        event=Event(id=id),
-        required_features=required_features,
-        allowed_venues=allowed_venues,
-        **fields,
-    )
+    """A new request; a contract or a placement is then the lifecycle's (confirm, place)."""
+    _refuse_lifecycle(fields)
+    event = Event(id=id)
+    assign(event, fields)
+    _save_with_lists(event, required_features, allowed_venues)
+    return event
 
 
 @transaction.atomic
 def event_update(
     *,
     event: Event,
+    revision: int | None = None,
     required_features: Iterable[Feature | str] | None = None,
     allowed_venues: Iterable[Venue | str] | None = None,
     **fields: Any,
 ) -> Event:
-    """Change an event; the many-to-many lists, when given, replace the old ones.
+    """Change what an event asks for; the many-to-many lists, when given, replace the old ones.
 
-    The API does not pass ``status`` or the pinned placement (those move
-    through the lifecycle functions below); the importer does, since a
-    problem file's ``pinned`` is the contract.
+    The row is locked and read again, and only ``fields`` (and the lists
+    given) are written over it: an edit made from a copy read before a
+    confirmation or a cancellation cannot undo it, for the lifecycle
+    (status, contract, published placement) is written by the functions
+    below alone. ``revision``, when given, is the one the caller read
+    (``StaleWrite`` when the event has moved on since).
     """
+    _refuse_lifecycle(fields)
+    event = _locked_for_booking(event, revision=revision)
     assign(event, fields)
+    _save_with_lists(event, required_features, allowed_venues, fields=fields)
+    return event
+
+
+def _refuse_lifecycle(fields: dict[str, Any]) -> None:
+    """A programming error, not a user's: the API and the admin never offer these fields."""
+    if named := sorted(LIFECYCLE_FIELDS & {name.removesuffix("_id") for name in fields}):
+        raise TypeError(f"{', '.join(named)} change through confirm, place or cancel only")
+
+
+def _locked_for_booking(event: Event, *, revision: int | None = None) -> Event:
+    """The event's row, locked after its contracted venue's (the order every booking write keeps).
+
+    The venue is read from the row as stored, not from the caller's copy;
+    should a contract be signed on another venue between that read and the
+    event's lock, the edit is refused (``StaleWrite``) rather than judged
+    against a venue it did not lock.
+    """
+    venue_id = Event.objects.filter(pk=event.pk).values_list("pinned_venue", flat=True).first()
+    if venue_id is not None:
+        Venue.objects.select_for_update().filter(pk=venue_id).first()
+    current = locked_current(event, revision=revision)
+    if current.pinned_venue_id != venue_id:
+        raise StaleWrite(
+            f"{event.pk} was contracted to {current.pinned_venue_id} while this change was "
+            "made; read it again and make the change there.",
+            precondition=False,
+        )
+    return current
+
+
+def _save_with_lists(
+    event: Event,
+    required_features: Iterable[Feature | str] | None,
+    allowed_venues: Iterable[Venue | str] | None,
+    *,
+    fields: Iterable[str] | None = None,
+) -> None:
+    """Validate and save the event with its lists (the stored ones where None), ``fields`` only."""
     if required_features is None:
         required_features = event.required_features.all()
     if allowed_venues is None:
@@ -77,10 +128,10 @@ def event_update(
         validation.requirement_errors(
             event, required_features=required_features, allowed_venues=allowed_venues
         ),
+        fields=fields,
     )
     event.required_features.set(required_features)
     event.allowed_venues.set(allowed_venues)
-    return event
 
 
 def _locked(event: Event, allowed: set[str], verb: str) -> Event:
@@ -103,7 +154,9 @@ def event_place(*, event: Event, venue: Venue, start: dt.date) -> Event:
     status = Status.CONFIRMED if event.status == Status.CONFIRMED else Status.PLACED
     if (event.status, event.previous_venue_id, event.previous_start) == (status, venue.pk, start):
         return event  # published where it was: nothing to record
-    return event_update(event=event, status=status, previous_venue=venue, previous_start=start)
+    event.status, event.previous_venue, event.previous_start = status, venue, start
+    _save_with_lists(event, None, None, fields=["status", "previous_venue", "previous_start"])
+    return event
 
 
 class BookingClash(ValidationError):
@@ -152,7 +205,9 @@ def clash_messages(*, event: Event, venue: Venue, start: dt.date) -> list[str]:
     return []
 
 
-def _booking_save(event: Event, errors: validation.Errors) -> None:
+def _booking_save(
+    event: Event, errors: validation.Errors, *, fields: Iterable[str] | None = None
+) -> None:
     """``validated_save``; for a contract of venue and days also refused when it clashes there.
 
     Any write of a confirmed event goes through here (confirmation, an edit
@@ -165,12 +220,12 @@ def _booking_save(event: Event, errors: validation.Errors) -> None:
     if event.status == Status.CONFIRMED and validation.is_fully_pinned(event):
         venue = Venue.objects.select_for_update().filter(pk=event.pinned_venue_id).first()
     if venue is None:
-        validated_save(event, errors)
+        validated_save(event, errors, fields=fields)
         return
     try:
         # Validated first (a placement off the calendar is a 400), then judged.
         with transaction.atomic():
-            validated_save(event, errors)
+            validated_save(event, errors, fields=fields)
     except IntegrityError as error:  # the exclusion constraint (PostgreSQL)
         if "event_confirmed_" not in str(error):
             raise
@@ -200,11 +255,10 @@ def event_confirm(
     (events migration 0004) refuse an exclusive clash even from a write that
     skips this service. The event's history records what was signed.
     """
-    # Completing a venue-only contract locks its venue, read before the event's lock:
-    # a signed venue changes only by a cancellation, which completion then refuses.
-    venue_id = venue.pk if venue is not None else event.pinned_venue_id
-    if venue_id is not None:
-        Venue.objects.select_for_update().filter(pk=venue_id).first()
+    if venue is not None:
+        Venue.objects.select_for_update().filter(pk=venue.pk).first()
+    else:  # completing a venue-only contract: that venue, before the event
+        _locked_for_booking(event)
     event = _locked(event, {Status.REQUESTED, Status.PLACED, Status.CONFIRMED}, "confirmed")
     if validation.is_fully_pinned(event):
         raise ValidationError(
@@ -218,7 +272,8 @@ def event_confirm(
     validation.raise_errors(_hold_errors(event))
     event._change_reason = _contract_reason(event, completing=completing)
     try:
-        return event_update(event=event)
+        _save_with_lists(event, None, None, fields=["status", "pinned_venue", "pinned_start"])
+        return event
     except BookingClash as clash:  # named after the request's field
         raise BookingClash({"start": clash.message_dict["pinned_start"]}) from None
 
@@ -309,6 +364,7 @@ def target_create(
 
 @transaction.atomic
 def target_update(*, target: Target, **fields: Any) -> Target:
+    target = locked_current(target)
     assign(target, fields)
     validated_save(target)
     return target
@@ -332,6 +388,7 @@ def blackout_create(
 
 @transaction.atomic
 def blackout_update(*, blackout: Blackout, **fields: Any) -> Blackout:
+    blackout = locked_current(blackout)
     assign(blackout, fields)
     validated_save(blackout)
     return blackout

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import threading
+import urllib.error
+import urllib.request
 from collections.abc import Callable
 from typing import Any
 
@@ -32,3 +35,27 @@ def at_once(*calls: Callable[[], Any]) -> list[Any]:
     for thread in threads:
         thread.join(timeout=60)
     return results
+
+
+def requests_at_once(
+    base_url: str, requests: list[tuple[str, str, dict | None, str]]
+) -> list[tuple[int, dict]]:
+    """(status, JSON body) of each request (method, path, body, Authorization) to a live server.
+
+    Sent from threads released together, as two busy colleagues would.
+    """
+
+    def send(method: str, path: str, body: dict | None, auth: str) -> tuple[int, dict]:
+        request = urllib.request.Request(
+            base_url + path,
+            data=None if body is None else json.dumps(body).encode(),
+            headers={"Content-Type": "application/json", "Authorization": auth},
+            method=method,
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                return response.status, json.loads(response.read() or b"{}")
+        except urllib.error.HTTPError as error:
+            return error.code, json.loads(error.read() or b"{}")
+
+    return at_once(*(lambda r=request: send(*r) for request in requests))

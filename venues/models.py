@@ -52,6 +52,26 @@ def bilingual_name_constraint(prefix: str) -> models.CheckConstraint:
     )
 
 
+class Revised(models.Model):
+    """A row whose every save counts one revision: the API's ETag, so a stale edit is refused.
+
+    Counted in ``save`` rather than in each service, so no write of the row
+    (an edit, a confirmation, an import, the admin) can leave it unchanged.
+    """
+
+    revision = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs) -> None:
+        if not self._state.adding:
+            self.revision += 1
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "revision"}
+        super().save(*args, **kwargs)
+
+
 class BilingualName(models.Model):
     """Chinese and English names; the format needs at least one of the two."""
 
@@ -79,7 +99,7 @@ class Feature(models.Model):
         return self.code
 
 
-class Venue(BilingualName):
+class Venue(Revised, BilingualName):
     KINDS = [(kind, kind.replace("_", " ")) for kind in VENUE_KINDS]
 
     id = format_id_field()
@@ -141,7 +161,7 @@ class VenueUnavailability(models.Model):
         validation.raise_errors(validation.range_errors(self.start, self.end))
 
 
-class Hotel(BilingualName):
+class Hotel(Revised, BilingualName):
     id = format_id_field()
     stars = models.PositiveSmallIntegerField(validators=[MaxValueValidator(5)])
     district = models.CharField(max_length=100, blank=True)

@@ -6,7 +6,7 @@ transaction as the row they belong to.
 """
 
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
@@ -14,20 +14,66 @@ from django.db import models, transaction
 from events.validation import Errors, commitment_errors, merge, raise_errors
 from venues.models import Feature, Hotel, HotelReduction, Venue, VenueUnavailability
 
+Row = TypeVar("Row", bound=models.Model)
 
-def validated_save(instance: models.Model, errors: Errors | None = None) -> None:
-    """Save ``instance`` after ``full_clean``, reporting its errors with ``errors`` at once."""
+
+class StaleWrite(ValidationError):
+    """The row changed since the caller read it: its write would overwrite what it never saw.
+
+    ``precondition``: the caller named the revision it read (the API's
+    ``If-Match``) and it is no longer the row's (412); otherwise the row
+    moved in a way this write cannot be judged against (409).
+    """
+
+    def __init__(self, message: str, *, precondition: bool) -> None:
+        super().__init__(message)
+        self.precondition = precondition
+
+
+def locked_current(instance: Row, *, revision: int | None = None) -> Row:
+    """The row of ``instance`` as stored now, locked until the transaction ends.
+
+    Every update starts here, so it writes over the row as it is, not over
+    the copy the caller read (which a confirmation may have overtaken).
+    ``revision``, when given, is the one the caller read; another is a
+    ``StaleWrite``.
+    """
+    current = type(instance).objects.select_for_update().get(pk=instance.pk)
+    if revision is not None and current.revision != revision:
+        raise StaleWrite(
+            f"{instance.pk} changed since it was read (revision {revision}, now "
+            f"{current.revision}); read it again and make the change there.",
+            precondition=True,
+        )
+    return current
+
+
+def validated_save(
+    instance: models.Model, errors: Errors | None = None, *, fields: Iterable[str] | None = None
+) -> None:
+    """Save ``instance`` after ``full_clean``, reporting its errors with ``errors`` at once.
+
+    ``fields``: the columns this write owns; the others are left as stored.
+    """
     try:
         instance.full_clean()
     except ValidationError as invalid:
         raise ValidationError(merge(invalid.message_dict, errors or {})) from None
     raise_errors(errors or {})
-    instance.save()
+    if fields is None or instance._state.adding:
+        instance.save()
+    else:
+        instance.save(update_fields=set(fields))
 
 
 def assign(instance: models.Model, fields: Mapping[str, Any]) -> None:
     for name, value in fields.items():
         setattr(instance, name, value)
+
+
+def current_for_update(instance: Row, *, revision: int | None = None) -> Row:
+    """``locked_current`` for a stored row; a new one (not saved yet) as it is."""
+    return instance if instance._state.adding else locked_current(instance, revision=revision)
 
 
 def rows_replace(
@@ -75,6 +121,7 @@ def feature_create(*, code: str, name_zh: str = "", name_en: str = "") -> Featur
 
 @transaction.atomic
 def feature_update(*, feature: Feature, **fields: Any) -> Feature:
+    feature = locked_current(feature)
     assign(feature, fields)
     validated_save(feature)
     return feature
@@ -122,14 +169,18 @@ def venue_create(
 def venue_update(
     *,
     venue: Venue,
+    revision: int | None = None,
     features: Iterable[Feature | str] | None = None,
     unavailable: Iterable[Mapping[str, Any]] | None = None,
     **fields: Any,
 ) -> Venue:
     """Change a venue; ``features`` and ``unavailable``, when given, replace the old ones.
 
-    Refused when a confirmed event pinned there would no longer fit.
+    Refused when a confirmed event pinned there would no longer fit: the
+    venue's row is locked first, as a confirmation locks it, so a shrinking
+    venue and a new contract are judged one after the other.
     """
+    venue = current_for_update(venue, revision=revision)
     assign(venue, fields)
     validated_save(venue)
     if features is not None:
@@ -159,9 +210,14 @@ def hotel_create(*, id: str, reduced: Iterable[Mapping[str, Any]] = (), **fields
 
 @transaction.atomic
 def hotel_update(
-    *, hotel: Hotel, reduced: Iterable[Mapping[str, Any]] | None = None, **fields: Any
+    *,
+    hotel: Hotel,
+    revision: int | None = None,
+    reduced: Iterable[Mapping[str, Any]] | None = None,
+    **fields: Any,
 ) -> Hotel:
     """Change a hotel; ``reduced``, when given, replaces its reduced room blocks."""
+    hotel = current_for_update(hotel, revision=revision)
     assign(hotel, fields)
     validated_save(hotel)
     if reduced is not None:

@@ -67,4 +67,28 @@ def event(id: str = "wmc", **fields) -> Event:
         "attendance": 20000,
         "area_m2": 60000,
     }
-    return services.event_create(id=id, **defaults | fields)
+    lifecycle = {name: fields.pop(name) for name in LIFECYCLE if name in fields}
+    created = services.event_create(id=id, **defaults | fields)
+    return lifecycle_reach(created, **lifecycle)
+
+
+LIFECYCLE = ("status", "pinned_venue", "pinned_start", "previous_venue", "previous_start")
+
+
+def lifecycle_reach(
+    event: Event,
+    *,
+    status: str = Event.Status.REQUESTED,
+    pinned_venue: Venue | None = None,
+    pinned_start: dt.date | None = None,
+    previous_venue: Venue | None = None,
+    previous_start: dt.date | None = None,
+) -> Event:
+    """The event moved to ``status`` the way staff would: placed, then confirmed or cancelled."""
+    if previous_venue is not None:
+        event = services.event_place(event=event, venue=previous_venue, start=previous_start)
+    if status == Event.Status.CONFIRMED:
+        event = services.event_confirm(event=event, venue=pinned_venue, start=pinned_start)
+    elif status == Event.Status.CANCELLED:
+        event = services.event_cancel(event=event)
+    return event

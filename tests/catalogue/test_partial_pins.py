@@ -61,7 +61,8 @@ def test_a_confirmed_event_needs_a_venue_or_a_day():
     with pytest.raises(ValidationError) as refused:
         contract()
     assert refused.value.message_dict == {
-        "pinned_venue": ["A confirmed event needs its contracted venue, its first day, or both."]
+        "venue": ["Give the venue, the first day or both."],
+        "start": ["Give the venue, the first day or both."],
     }
 
 

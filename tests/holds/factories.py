@@ -30,10 +30,16 @@ def hold(ev: Event, ve: Venue, start: dt.date, **fields) -> VenueHold:
     return services.hold_place(event=ev, venue=ve, start=start, **defaults | fields)
 
 
-def published_plan(
-    placements: list[tuple[Event, Venue, dt.date, list[tuple[str, int]]]],
-) -> ScheduleVersion:
+Placements = list[tuple[Event, Venue, dt.date, list[tuple[str, int]]]]
+
+
+def published_plan(placements: Placements) -> ScheduleVersion:
     """Publish a plan placing each (event, venue, first day, [(hotel id, rooms)])."""
+    return plan_publish(plan=stored_plan(placements), comment="test")
+
+
+def stored_plan(placements: Placements) -> Plan:
+    """A solved plan, not published, placing each (event, venue, first day, [(hotel, rooms)])."""
     run = SolveRun.objects.create(
         status=SolveRun.Status.SUCCEEDED,
         horizon_start=D(2026, 1, 1),
@@ -69,4 +75,4 @@ def published_plan(
                 first_night=start - days(1),
                 last_night=start + days(ev.duration_days - 2),
             )
-    return plan_publish(plan=plan, comment="test")
+    return plan

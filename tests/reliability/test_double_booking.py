@@ -7,11 +7,6 @@ even from a write that skips the service.
 
 from __future__ import annotations
 
-import json
-import threading
-import urllib.error
-import urllib.request
-
 import pytest
 from django.db import IntegrityError, connection, transaction
 from rest_framework.authtoken.models import Token
@@ -21,6 +16,7 @@ from events.models import Event
 from tests.api.conftest import errors_by_field, staff  # noqa: F401 (fixture)
 from tests.holds import factories as f
 from tests.roles import user_with_role
+from tests.threads import requests_at_once
 
 D = f.D
 
@@ -118,35 +114,6 @@ def test_the_constraints_refusal_reaches_the_client_as_a_409(staff, monkeypatch)
 # --- at the same moment, against a live server -------------------------------------------
 
 
-def post_together(base_url: str, requests: list[tuple[str, dict, str]]) -> list[tuple]:
-    """(status, body) of each POST (path, body, auth), sent at the same moment from threads."""
-    barrier = threading.Barrier(len(requests))
-    results: list[tuple] = [None] * len(requests)  # type: ignore[list-item]
-
-    def send(index: int, path: str, body: dict, auth: str) -> None:
-        request = urllib.request.Request(
-            base_url + path,
-            data=json.dumps(body).encode(),
-            headers={"Content-Type": "application/json", "Authorization": auth},
-            method="POST",
-        )
-        barrier.wait()
-        try:
-            with urllib.request.urlopen(request, timeout=30) as response:
-                results[index] = (response.status, json.loads(response.read()))
-        except urllib.error.HTTPError as error:
-            results[index] = (error.code, json.loads(error.read()))
-
-    threads = [
-        threading.Thread(target=send, args=(i, *request)) for i, request in enumerate(requests)
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results
-
-
 def desk_token(name: str) -> str:
     """The Authorization header of a convention-desk staff member of their own."""
     return f"Token {Token.objects.create(user=user_with_role(name, 'convention')).key}"
@@ -165,20 +132,22 @@ def test_staff_confirming_clashing_bookings_at_once_leave_it_to_the_first_option
     expo = f.venue("expo")
     f.event("a", exclusive=True), f.event("b", exclusive=True)
     hold = f.hold(f.event("c"), expo, D(2026, 9, 21))  # 1st option: its days were free
-    results = post_together(
+    results = requests_at_once(
         live_server.url,
         [
             (
+                "POST",
                 "/api/v1/events/a/confirm/",
                 {"venue": "expo", "start": "2026-09-20"},
                 desk_token("a"),
             ),
             (
+                "POST",
                 "/api/v1/events/b/confirm/",
                 {"venue": "expo", "start": "2026-09-22"},
                 desk_token("b"),
             ),
-            (f"/api/v1/holds/{hold.pk}/confirm/", {}, desk_token("c")),
+            ("POST", f"/api/v1/holds/{hold.pk}/confirm/", {}, desk_token("c")),
         ],
     )
     # The 1st option wins: a direct contract over it is refused while it is held (400)
