@@ -175,12 +175,13 @@ class VenueHoldViewSet(
 # --- history -----------------------------------------------------------------------------
 
 
-def history_entries(event: Event) -> list[dict[str, Any]]:
-    """The event's changes and its holds' changes, newest first: who, when, what."""
+def history_entries(event: Event, *, with_holds: bool) -> list[dict[str, Any]]:
+    """The event's changes and (``with_holds``) its holds' changes, newest first."""
     entries = []
+    holds = VenueHold.history.filter(event_id=event.pk) if with_holds else VenueHold.history.none()
     records = [
         *event.history.select_related("history_user"),
-        *VenueHold.history.filter(event_id=event.pk).select_related("history_user"),
+        *holds.select_related("history_user"),
     ]
     for record in records:
         changes = _changes(record)
@@ -227,4 +228,8 @@ class EventHistoryView(APIView):
     @extend_schema(responses={200: dict})
     def get(self, request: Request, pk: str) -> Response:
         event = get_object_or_404(Event, pk=pk)
-        return Response({"event": event.pk, "history": history_entries(event)})
+        # The holds list's rule: a role reads its own categories' holds only.
+        with_holds = event.category in event_categories(request.user)
+        return Response(
+            {"event": event.pk, "history": history_entries(event, with_holds=with_holds)}
+        )

@@ -145,6 +145,22 @@ def test_the_history_says_who_changed_what(expo, staff):
     assert {"field": "rank", "old": 2, "new": 1} in promoted[0]["changes"]
 
 
+def test_the_history_shows_a_role_the_holds_of_its_own_categories_only(expo, staff):
+    f.event("a")  # an exhibition: the convention group's
+    place(staff, "a")
+    sports = APIClient()
+    sports.force_authenticate(user_with_role("bureau", "sports"))
+    convention = APIClient()
+    convention.force_authenticate(user_with_role("desk", "convention"))
+    seen_by = {
+        name: {h["object"] for h in client.get("/api/v1/events/a/history/").json()["history"]}
+        for name, client in (("sports", sports), ("convention", convention))
+    }
+    # As in the holds list, which hides the exhibition's hold (and its organiser) from sports.
+    assert seen_by == {"sports": {"event"}, "convention": {"event", "hold"}}
+    assert sports.get(URL).json()["results"] == []
+
+
 def test_the_history_lists_what_a_change_of_allowed_venues_was(expo, staff):
     f.venue("hall"), f.event("a")
     staff.patch("/api/v1/events/a/", {"allowed_venues": ["expo", "hall"]}, format="json")
