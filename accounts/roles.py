@@ -10,6 +10,7 @@ To change a role, edit ``ROLES``: ``migrate`` brings the groups in step
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.apps import apps as global_apps
@@ -72,6 +73,26 @@ ROLES: dict[str, set[str]] = {
 """Group name -> its model permissions ("app_label.codename")."""
 
 
+@dataclass(frozen=True)
+class SolveCaps:
+    """The longest time limit and the most search workers one solve may ask for."""
+
+    time_limit_s: float
+    workers: int
+
+
+MOST_SOLVE = SolveCaps(time_limit_s=3600, workers=16)
+"""What any solve may ask for at all: the planners' and the administrators' caps."""
+
+SOLVE_CAPS: dict[str, SolveCaps] = {
+    CONVENTION: SolveCaps(time_limit_s=120, workers=2),
+    SPORTS: SolveCaps(time_limit_s=120, workers=2),
+    PLANNER: MOST_SOLVE,
+}
+"""Role -> the largest solve it may start. Trying a what-if takes a couple of minutes, not
+an hour of the machine; long solves of the whole season are the planners'."""
+
+
 def role_groups_sync(*, apps: Any = global_apps) -> None:
     """Create the role groups and give each exactly the permissions ``ROLES`` lists.
 
@@ -124,6 +145,19 @@ def event_categories(user: Any) -> frozenset[str]:
     if getattr(user, "is_superuser", False) and user.is_active:
         return frozenset(CATEGORIES)
     return frozenset().union(*(ROLE_CATEGORIES[role] for role in role_names(user)))
+
+
+def solve_caps(user: Any) -> SolveCaps:
+    """The caps of the user's most generous role: the most for administrators, the
+    smallest of the table for a user in no role."""
+    if getattr(user, "is_superuser", False) and user.is_active:
+        return MOST_SOLVE
+    roles = role_names(user)
+    pick = max if roles else min
+    caps = [SOLVE_CAPS[role] for role in roles] or list(SOLVE_CAPS.values())
+    return SolveCaps(
+        time_limit_s=pick(c.time_limit_s for c in caps), workers=pick(c.workers for c in caps)
+    )
 
 
 def category_of(obj: Any) -> str | None:

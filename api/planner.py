@@ -70,7 +70,7 @@ from scheduler.scenarios import (
     scenario_solve,
     scenario_withdraw,
 )
-from scheduler.services import solve_runs_fail_stale
+from scheduler.services import SolveQueueUnavailable, solve_runs_fail_stale
 
 MAX_RANGE_DAYS = 3 * 366
 answers_bad_parameters = bad_parameter_pages("planner/base.html")
@@ -520,6 +520,8 @@ def season_view(request: HttpRequest) -> HttpResponse:
                 error = "; ".join(invalid.messages)
             except ScenarioForbidden as forbidden:  # shown next to the event, as typed
                 refused = "; ".join(forbidden.reasons)
+            except SolveQueueUnavailable as down:
+                error = down.message  # lazy: the page renders it in its reader's language
             else:
                 return redirect(with_lang(reverse("planner:scenario", args=[scenario.pk]), lang))
         picture = targets_picture(view.targets, lang, _("Sports targets %(year)s") % {"year": year})
@@ -852,6 +854,7 @@ def scenario_page(request: HttpRequest, pk: int) -> HttpResponse:
     """One scenario: live progress while solving, then the differences and both timelines;
     forms to withdraw an event and solve again, and for planners to publish."""
     lang = request_lang(request)
+    solve_runs_fail_stale()  # a dead run must not show as running, hiding the forms
     scenario = get_object_or_404(
         Scenario.objects.select_related("solve_run", "base_version", "owner"), pk=pk
     )
@@ -865,6 +868,8 @@ def scenario_page(request: HttpRequest, pk: int) -> HttpResponse:
             error = "; ".join(invalid.messages)
         except ScenarioForbidden as forbidden:  # shown next to the form that asked
             refused = "; ".join(forbidden.reasons)
+        except SolveQueueUnavailable as down:
+            error = down.message  # lazy: the page renders it in its reader's language
     context = _scenario_context(scenario, lang, request.user)
     context |= {
         "error": error,

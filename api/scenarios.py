@@ -17,7 +17,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from api.schedule_versions import PlanPublishSerializer, ScheduleVersionSerializer
-from api.solve_runs import MAX_TIME_LIMIT_S, MAX_WORKERS
+from api.solve_runs import MAX_TIME_LIMIT_S, MAX_WORKERS, solver_queue_down_as_503
 from scheduler.models import Scenario, SolveRun
 from scheduler.scenarios import (
     ScenarioForbidden,
@@ -159,11 +159,14 @@ class ScenarioViewSet(
     @extend_schema(request=ScenarioSolveSerializer, responses={202: ScenarioSerializer})
     @action(detail=True, methods=["post"])
     def solve(self, request: Request, pk=None) -> Response:
-        """Re-plan the scenario: 202 with the scenario and its queued run."""
+        """Re-plan the scenario: 202 with the scenario and its queued run; 503 when the solver
+        queue cannot be reached (the run is failed then, and the scenario free to solve again).
+        A time limit or workers over the role's caps are a 400 naming the field."""
         params = ScenarioSolveSerializer(data=request.data)
         params.is_valid(raise_exception=True)
         scenario = self.get_object()
-        scenario_solve(scenario=scenario, requested_by=request.user, **params.validated_data)
+        with solver_queue_down_as_503():
+            scenario_solve(scenario=scenario, requested_by=request.user, **params.validated_data)
         scenario.refresh_from_db()
         body = ScenarioSerializer(scenario, context={"request": request}).data
         return Response(

@@ -235,6 +235,10 @@ DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "events@hefei.i
 
 SOLVER_TIME_LIMIT_S = float(os.environ.get("SOLVER_TIME_LIMIT_S", "30"))
 SOLVER_WORKERS = int(os.environ.get("SOLVER_WORKERS", "2"))
+# A run is failed when its solving process is silent this long, or it waits queued this long
+# while no solving process anywhere gives a sign of life (docs/solve-runs.md).
+SOLVER_HEARTBEAT_TIMEOUT_S = float(os.environ.get("SOLVER_HEARTBEAT_TIMEOUT_S", "30"))
+SOLVER_QUEUE_TIMEOUT_S = float(os.environ.get("SOLVER_QUEUE_TIMEOUT_S", "600"))
 # The largest problem a solve (or scenario) may be asked for; a larger one is a 400.
 SOLVER_MAX_EVENTS = int(os.environ.get("SOLVER_MAX_EVENTS", "2000"))
 SOLVER_MAX_HORIZON_YEARS = int(os.environ.get("SOLVER_MAX_HORIZON_YEARS", "6"))

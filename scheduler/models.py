@@ -47,6 +47,12 @@ class SolveRun(models.Model):
 
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="Last sign of life of the process solving the run, written every few "
+        "seconds while it runs; a run silent for SOLVER_HEARTBEAT_TIMEOUT_S is failed.",
+    )
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

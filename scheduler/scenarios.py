@@ -61,7 +61,12 @@ from scheduler.publishing import (
     public_facts,
     schedule_changes,
 )
-from scheduler.services import solve_run_create, solve_run_dispatch, solve_size_check
+from scheduler.services import (
+    solve_run_create,
+    solve_run_dispatch,
+    solve_runs_fail_stale,
+    solve_size_check,
+)
 from venues.models import Venue
 
 
@@ -389,9 +394,12 @@ def _refuse_changes(scenario: Scenario) -> None:
     """A ``ScenarioError`` while a solve of the scenario runs, and once it is published.
 
     A published scenario keeps the solve it was published from: solving or
-    changing it again would lose which version it became.
+    changing it again would lose which version it became. A run no process
+    will finish is failed first (``solve_runs_fail_stale``) and its status read
+    afresh, so a dead run never holds the scenario.
     """
-    run = scenario.solve_run
+    solve_runs_fail_stale()
+    run = SolveRun.objects.filter(pk=scenario.solve_run_id).first()
     if run is not None and not run.is_finished:
         raise ScenarioError("This scenario is being solved already; wait for that run.")
     if run is not None and hasattr(run, "plan"):
@@ -458,6 +466,9 @@ def scenario_solve(
 
     The scenario is rebased on the latest published version first, so the
     comparison is always with what the public sees now. One solve at a time.
+    ``requested_by``'s role caps the time limit and workers (``solve_run_create``).
+    A broker that cannot be reached raises ``SolveQueueUnavailable`` from the
+    commit, the run failed already: the scenario may be solved again at once.
     """
     with transaction.atomic():
         scenario = Scenario.objects.select_for_update().get(pk=scenario.pk)
@@ -470,9 +481,7 @@ def scenario_solve(
             time_limit_s=time_limit_s,
             workers=workers,
             seed=seed,
-            requested_by=requested_by
-            if requested_by is not None and requested_by.is_authenticated
-            else None,
+            requested_by=requested_by,
             problem=problem,
         )
         scenario.solve_run = run

@@ -90,3 +90,7 @@ def small_city(db):
     """The small city's catalogue, imported."""
     catalogue_import(read_problem(SMALL_CITY))
     return SMALL_CITY
+
+
+# The security tests' API client per role, shared rather than copied.
+from tests.security.conftest import as_role  # noqa: E402, F401

@@ -14,3 +14,14 @@ def wait_until_finished(run_id, timeout_s: float = 60) -> SolveRun:
             return run
         time.sleep(0.2)
     raise AssertionError(f"solve run {run_id} still {run.status} after {timeout_s} s")
+
+
+def database_url() -> str:
+    """DATABASE_URL of the test database, for a process of its own (a worker, a solve)."""
+    from django.db import connection
+
+    database = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{database['NAME']}"
+    host = f"{database['HOST']}:{database['PORT']}"
+    return f"postgres://{database['USER']}@{host}/{database['NAME']}"

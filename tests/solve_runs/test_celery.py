@@ -10,13 +10,12 @@ from pathlib import Path
 
 import pytest
 from celery.contrib.testing.worker import start_worker
-from django.db import connection
 
 from config.celery import app as celery_app
 from scheduler.models import Plan, SolveRun
 from scheduler.problem import DateRange
 from scheduler.services import solve_run_create, solve_run_dispatch
-from tests.solve_runs.helpers import wait_until_finished
+from tests.solve_runs.helpers import database_url, wait_until_finished
 
 pytestmark = [pytest.mark.celery, pytest.mark.django_db(transaction=True)]
 
@@ -63,13 +62,7 @@ def test_a_killed_worker_leaves_the_run_failed_and_no_plan(broker):
 
     city = generate("medium", seed=1)
     catalogue_import(city)
-    database = connection.settings_dict
-    env = {
-        **os.environ,
-        "CELERY_BROKER_URL": BROKER,
-        "DATABASE_URL": f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/"
-        f"{database['NAME']}",
-    }
+    env = {**os.environ, "CELERY_BROKER_URL": BROKER, "DATABASE_URL": database_url()}
     worker = subprocess.Popen(
         [
             sys.executable,

@@ -55,6 +55,15 @@ def test_solve_covers_only_the_requested_range(small_city):
     assert list(Placement.objects.values_list("event_id", flat=True)) == ["run"]
 
 
+def test_the_command_line_is_not_held_to_the_web_caps(small_city, settings):
+    """It solves in its own foreground process, for the operator: no role, no web process."""
+    settings.CELERY_BROKER_URL = ""
+    solve("--start", "2026-11-01", "--end", "2026-11-30", "--time-limit", "900", "--workers", "8")
+
+    run = SolveRun.objects.get()
+    assert (run.status, run.time_limit_s, run.workers) == ("succeeded", 900, 8)
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
