@@ -30,6 +30,10 @@ from scheduler.problem import Name
 from venues.models import BilingualName
 
 REFRESH_INTERVAL = dt.timedelta(hours=6)
+BIDI_CONTROLS = frozenset(
+    "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+)
+"""Marks, embeddings, overrides and isolates of Unicode's bidirectional algorithm."""
 LANGS = {"zh": "zh-hans", "en": "en"}
 """Feed and page language parameter -> Django language code."""
 
@@ -56,14 +60,22 @@ def webcal_url(url: str) -> str:
 
 
 def clean_text(text: str) -> str:
-    """``text`` without control characters (RFC 5545 TEXT allows none but HTAB).
+    """``text`` without control characters (RFC 5545 TEXT allows none but HTAB) and
+    without bidirectional controls.
 
-    Line breaks become LF, which the library escapes as ``\\n``; escaping of
-    commas, semicolons and backslashes, and folding at 75 octets on character
-    boundaries, are the library's (tested in tests/publishing/test_ical.py).
+    A calendar app shows a feed's text as plain text, with nothing to isolate
+    it: a right-to-left override in an event's name would reverse whatever
+    the app shows after it. Line breaks become LF, which the library escapes
+    as ``\\n``; escaping of commas, semicolons and backslashes, and folding at
+    75 octets on character boundaries, are the library's (tested in
+    tests/publishing/test_ical.py).
     """
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch) != "Cc")
+    return "".join(
+        ch
+        for ch in text
+        if ch in "\n\t" or (unicodedata.category(ch) != "Cc" and ch not in BIDI_CONTROLS)
+    )
 
 
 def clean_line(text: str) -> str:

@@ -2,20 +2,27 @@
 
 Control characters, newlines, right-to-left marks, HTML and script tags go
 in through the API; the API gives them back as sent, the public pages and
-the admin show them escaped, and the iCalendar feeds still parse. Text
+the admin show them escaped, the pages isolate them so a bidirectional
+override reorders nothing around them, and the iCalendar feeds still
+parse, without bidirectional controls. Text
 longer than a column's ``max_length`` is a 400 naming the field, never a
 database error.
 """
 
 from __future__ import annotations
 
+import re
+
 import icalendar
 import pytest
 from django.core.cache import cache
+from django.utils.html import escape
 
 from scheduler.publishing import plan_publish
 from tests.api.conftest import errors_by_field, staff  # noqa: F401 (fixture)
+from tests.holds import factories as holds
 from tests.publishing import factories as pub
+from tests.roles import user_with_role
 
 pytestmark = pytest.mark.django_db
 D = pub.D
@@ -31,6 +38,10 @@ HOSTILE = {
     "ical": ICAL_SYNTAX,
 }
 LONG = "长" * 10_000
+BIDI_CONTROLS = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+"""Marks, embeddings, overrides and isolates: each can reorder the text shown after it."""
+OVERRIDE = "\u202eevil\u202d\u2066x\u061c\u200e"
+"""Right-to-left override, left-to-right override, an open isolate and marks, none closed."""
 
 
 def venue_body(text: str) -> dict:
@@ -167,5 +178,72 @@ def test_the_feeds_still_parse_with_one_event(client, hostile_version, path):
     (event,) = calendar.walk("VEVENT")
     summary = str(event["SUMMARY"])
     assert "forged" in summary or "<script>" in summary  # zh or en name, text not syntax
-    assert all(ord(c) >= 32 or c in "\t\n" for c in summary + str(event["DESCRIPTION"]))
+    text = summary + str(event["DESCRIPTION"]) + str(event["LOCATION"])
+    assert all(ord(c) >= 32 or c in "\t\n" for c in text)
+    assert not set(BIDI_CONTROLS) & set(text)  # nothing a calendar app would reorder by
+    assert "gnp.exe" in text and "عربي" in text  # the text itself is kept
     assert b"\r\nBEGIN:VEVENT\r\n" in body and body.count(b"\r\nBEGIN:VEVENT\r\n") == 1
+
+
+@pytest.fixture
+def overriding_version():
+    """A published event and venue whose names open bidirectional overrides they never close."""
+    expo = pub.venue("expo", name_en=f"Hall {OVERRIDE}", address_en=f"Road {OVERRIDE}")
+    wmc = pub.event("wmc", name_en=f"Expo {OVERRIDE}")
+    cache.clear()
+    return plan_publish(plan=pub.plan([(wmc, expo, D(2026, 9, 20), D(2026, 9, 23))]))
+
+
+def isolated(page: str, text: str) -> bool:
+    """Whether everywhere the body of ``page`` shows ``text``, an element isolates it."""
+    body = page.split("<body", 1)[1]
+    shown = re.escape(escape(text))
+    isolating = re.findall(
+        rf"<bdi>{shown}</bdi>|<(?:h1|div|option)[^>]* dir=\"auto\"[^>]*>{shown}<", body
+    )
+    return body.count(escape(text)) == len(isolating) > 0
+
+
+@pytest.mark.parametrize(
+    ("path", "texts"),
+    [
+        ("/?lang=en&month=2026-09", ["Expo " + OVERRIDE, "Hall " + OVERRIDE]),
+        ("/events/wmc/?lang=en", ["Expo " + OVERRIDE, "Hall " + OVERRIDE, "Road " + OVERRIDE]),
+        ("/venues/expo/?lang=en", ["Expo " + OVERRIDE, "Hall " + OVERRIDE, "Road " + OVERRIDE]),
+        ("/subscribe/?lang=en", ["Hall " + OVERRIDE]),
+    ],
+)
+def test_public_pages_isolate_names_so_they_reorder_nothing_around_them(
+    client, overriding_version, path, texts
+):
+    page = client.get(path).content.decode()
+    for text in texts:
+        assert isolated(page, text), (path, text)
+    title = re.search(r"<title>(.*?)</title>", page, re.S)[1]
+    if OVERRIDE in title:  # a title holds no markup: isolated by FSI ... PDI instead
+        assert re.search(rf"&#x2068;[^<]*{re.escape(escape(OVERRIDE))}&#x2069; – ", title)
+
+
+def test_the_feeds_drop_bidirectional_controls(client, overriding_version):
+    body = client.get("/calendar/all.ics?lang=en").content.decode()
+    (event,) = icalendar.Calendar.from_ical(body).walk("VEVENT")
+    assert str(event["SUMMARY"]) == "Expo evilx"
+    assert str(event["LOCATION"]).startswith("Hall evilx")
+    assert not set(BIDI_CONTROLS) & set(body)
+
+
+def test_the_admin_availability_page_isolates_venue_and_hotel_names(client, db):
+    names = {"name_zh": f"展馆 {OVERRIDE}", "name_en": f"Hall {OVERRIDE}"}
+    holds.venue("expo", **names)
+    holds.hotel("grand", **names)
+    client.force_login(user_with_role("planner-staff", "planner"))
+    question = {
+        "category": "exhibition",
+        "window_start": "2026-09-10",
+        "window_end": "2026-09-30",
+        "duration_days": "2",
+        "rooms_per_night": "10",
+    }
+    page = client.get("/admin/availability/", question).content.decode()
+    shown = [text for text in names.values() if escape(text) in page]
+    assert shown and all(isolated(page, text) for text in shown)
