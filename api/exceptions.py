@@ -5,7 +5,8 @@ for an error about the request as a whole, and a dotted path for a nested
 row (``unavailable.1.end``). Django ``ValidationError`` raised by the services
 becomes a 400 like a serializer's; ``StaleWrite`` (a row changed since the
 client read it) a 412 when the client's ``If-Match`` named the revision it
-read, else a 409; ``ProtectedError`` (a row still
+read, else a 409; ``SolveQueueUnavailable`` (the broker refused a solve
+run, failed already) a 503 with ``Retry-After``; ``ProtectedError`` (a row still
 referenced elsewhere), ``BookingClash`` (a venue already booked) and
 ``IntegrityError`` (a database constraint that refused a write another
 request raced in before, such as the booking exclusion constraint) a 409,
@@ -24,7 +25,10 @@ from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from events.services import BookingClash
+from scheduler.services import SolveQueueUnavailable
 from venues.services import StaleWrite
+
+RETRY_LATER = {"Retry-After": "30"}
 
 
 def conflict(errors: list[dict], code: int = status.HTTP_409_CONFLICT) -> Response:
@@ -35,6 +39,10 @@ def exception_handler(exc, context):
     """DRF's handler, with Django's errors translated first and the one shape applied."""
     if isinstance(exc, BookingClash):
         return conflict(list(flatten(exc.message_dict)))
+    if isinstance(exc, SolveQueueUnavailable):
+        # The run is failed already, so the client (or the scenario) may simply try again.
+        body = {"errors": [{"field": None, "message": str(exc.message)}]}
+        return Response(body, status=status.HTTP_503_SERVICE_UNAVAILABLE, headers=RETRY_LATER)
     if isinstance(exc, StaleWrite):
         code = status.HTTP_412_PRECONDITION_FAILED if exc.precondition else status.HTTP_409_CONFLICT
         return conflict([{"field": None, "message": message} for message in exc.messages], code)

@@ -17,7 +17,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from api.schedule_versions import PlanPublishSerializer, ScheduleVersionSerializer
-from api.solve_runs import MAX_TIME_LIMIT_S, MAX_WORKERS, solver_queue_down_as_503
+from api.solve_runs import MAX_TIME_LIMIT_S, MAX_WORKERS
 from scheduler.models import Scenario, SolveRun
 from scheduler.scenarios import (
     ScenarioForbidden,
@@ -165,8 +165,7 @@ class ScenarioViewSet(
         params = ScenarioSolveSerializer(data=request.data)
         params.is_valid(raise_exception=True)
         scenario = self.get_object()
-        with solver_queue_down_as_503():
-            scenario_solve(scenario=scenario, requested_by=request.user, **params.validated_data)
+        scenario_solve(scenario=scenario, requested_by=request.user, **params.validated_data)
         scenario.refresh_from_db()
         body = ScenarioSerializer(scenario, context={"request": request}).data
         return Response(

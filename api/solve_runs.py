@@ -1,44 +1,18 @@
 """Solve runs and plans over HTTP: start a run, watch its progress, read its plan."""
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-
 from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema
-from rest_framework import exceptions, mixins, serializers, status, viewsets
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.roles import MOST_SOLVE
 from api.schedule_versions import PlanPublishMixin
 from scheduler.models import Placement, Plan, RoomBlock, SolveRun
-from scheduler.services import (
-    SolveQueueUnavailable,
-    solve_run_create,
-    solve_run_dispatch,
-    solve_runs_fail_stale,
-)
+from scheduler.services import solve_run_create, solve_run_dispatch, solve_runs_fail_stale
 
 MAX_TIME_LIMIT_S = MOST_SOLVE.time_limit_s
 MAX_WORKERS = MOST_SOLVE.workers
-
-
-class SolverQueueDown(exceptions.APIException):
-    """503 in the API's error shape, with ``Retry-After``: the broker cannot be reached."""
-
-    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
-    default_code = "solver_queue_unavailable"
-    wait = 30  # DRF's handler sends it as Retry-After
-
-
-@contextmanager
-def solver_queue_down_as_503() -> Iterator[None]:
-    """A dispatch the broker refused as a 503: the run is failed already, so the client
-    (or the scenario) may simply try again."""
-    try:
-        yield
-    except SolveQueueUnavailable as down:
-        raise SolverQueueDown(down.message) from down
 
 
 class SolveRunCreateSerializer(serializers.Serializer):
@@ -127,8 +101,7 @@ class SolveRunViewSet(
         params = SolveRunCreateSerializer(data=request.data)
         params.is_valid(raise_exception=True)
         run = solve_run_create(**params.validated_data, requested_by=request.user)
-        with solver_queue_down_as_503():
-            solve_run_dispatch(run=run)
+        solve_run_dispatch(run=run)
         body = SolveRunSerializer(run, context={"request": request}).data
         return Response(
             body, status=status.HTTP_202_ACCEPTED, headers=self.get_success_headers(body)
