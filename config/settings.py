@@ -11,6 +11,7 @@ from pathlib import Path
 
 import dj_database_url
 from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(os.environ.get("CITY_EVENTS_DATA_DIR", BASE_DIR / "var"))
@@ -284,3 +285,13 @@ if env_flag("DJANGO_SECURE"):
     SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", str(365 * 24 * 60 * 60)))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_flag("DJANGO_HSTS_INCLUDE_SUBDOMAINS", True)
     SECURE_HSTS_PRELOAD = env_flag("DJANGO_HSTS_PRELOAD", True)
+    # Request rates counted in one process's memory are granted afresh by every worker
+    # (4 gunicorn workers let 229 of 300 requests through a 60/minute limit): a production
+    # server counts them in a cache all its processes share, or refuses to start.
+    if CACHES["default"]["BACKEND"].endswith("LocMemCache") and any(
+        REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"].values()
+    ):
+        raise ImproperlyConfigured(
+            "DJANGO_SECURE=1 with API rate limits needs CACHE_REDIS_URL, a cache all processes "
+            "share (or API_THROTTLE_ANON and API_THROTTLE_USER set empty to turn them off)."
+        )
