@@ -38,7 +38,7 @@ PATHS = [
     "/subscribe/",
 ]
 any_text = st.text(st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=40)
-codes = st.one_of(st.sampled_from(["wmc", "expo", "nowhere"]), any_text.filter(bool))
+codes = st.one_of(st.sampled_from(["wmc", "expo", "nowhere", "a\x00b"]), any_text.filter(bool))
 queries = st.dictionaries(
     st.one_of(st.sampled_from(["lang", "month", "category", "venue"]), any_text),
     st.one_of(st.sampled_from(["en", "zh", "2026-09", "9999-12", "0000-00", "sports"]), any_text),
@@ -154,3 +154,11 @@ def test_the_first_and_last_month_offer_no_link_past_them(client, published, mon
     page = client.get("/", {"month": month}).content.decode()
     assert f'rel="{missing}"' not in page
     assert {"prev", "next"} - {missing} <= set(re.findall(r'rel="(prev|next)"', page))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", [p for p in PATHS if "{code}" in p])
+def test_a_code_no_id_can_have_is_a_404_before_any_query(client, published, path):
+    """PostgreSQL refuses a query holding a NUL character: /events/a%00b/ was a 500."""
+    assert client.get(path.format(code="a%00b")).status_code == 404
+    assert client.get(path.format(code="wmc%20x")).status_code == 404
