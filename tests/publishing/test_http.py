@@ -184,9 +184,25 @@ def test_month_page_lists_the_event_and_filters(client, published):
     assert 'for="filter-category"' in page and 'for="filter-venue"' in page
     sports = client.get("/", {"month": "2026-09", "category": "sports"}).content.decode()
     assert "wmc 博览会" not in sports
-    other_venue = client.get("/", {"month": "2026-09", "venue": "stadium"}).content.decode()
-    assert "wmc 博览会" not in other_venue
     assert "wmc 博览会" not in client.get("/", {"month": "2026-10"}).content.decode()
+
+
+def test_month_page_filters_by_venue(client):
+    expo, stadium = f.venue("expo"), f.venue("stadium")
+    wmc, cup = f.event("wmc"), f.event("cup", category="sports")
+    plan_publish(
+        plan=f.plan(
+            [
+                (wmc, expo, D(2026, 9, 20), D(2026, 9, 23)),
+                (cup, stadium, D(2026, 9, 6), D(2026, 9, 6)),
+            ]
+        ),
+        comment="",
+    )
+    at_stadium = client.get("/", {"month": "2026-09", "venue": "stadium"})
+    assert at_stadium.status_code == 200
+    assert "cup 博览会" in at_stadium.content.decode()
+    assert "wmc 博览会" not in at_stadium.content.decode()
 
 
 def test_event_page_links(client, published):
