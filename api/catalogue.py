@@ -18,7 +18,13 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from api.etags import if_match_revision, revision_checked, with_etag
+from api.etags import (
+    IF_MATCH,
+    PRECONDITION_FAILED,
+    if_match_revisions,
+    revision_checked,
+    with_etag,
+)
 from api.permissions import require_category
 from events import selectors, services
 from events.models import CATEGORY_CHOICES, Blackout, Event, PlanningRules, Target
@@ -284,12 +290,17 @@ class ServiceViewSet(viewsets.ModelViewSet):
     def perform_create(self, serializer: serializers.ModelSerializer) -> None:
         serializer.instance = type(self).create_service(**serializer.validated_data)
 
+    def revisions(self, instance: Any) -> dict[str, Any]:
+        """The If-Match condition for a service writing ``instance``, when it counts revisions."""
+        if not isinstance(instance, Revised):
+            return {}
+        return {"revisions": if_match_revisions(self.request)}
+
     def perform_update(self, serializer: serializers.ModelSerializer) -> None:
-        fields = serializer.validated_data
-        if isinstance(serializer.instance, Revised):
-            fields = {**fields, "revision": if_match_revision(self.request)}
         serializer.instance = type(self).update_service(
-            **{self.instance_kwarg: serializer.instance}, **fields
+            **{self.instance_kwarg: serializer.instance},
+            **serializer.validated_data,
+            **self.revisions(serializer.instance),
         )
 
     def finalize_response(self, request: Request, response: Response, *args, **kwargs):
@@ -299,7 +310,7 @@ class ServiceViewSet(viewsets.ModelViewSet):
         if type(self).delete_service is None:
             instance.delete()
         else:
-            type(self).delete_service(**{self.instance_kwarg: instance})
+            type(self).delete_service(**{self.instance_kwarg: instance}, **self.revisions(instance))
 
 
 class FeatureViewSet(ServiceViewSet):
@@ -347,6 +358,7 @@ class HotelViewSet(ServiceViewSet):
     ordering_fields = ["id", "name_zh", "name_en", "stars", "district", "block_rooms"]
     create_service = staticmethod(venue_services.hotel_create)
     update_service = staticmethod(venue_services.hotel_update)
+    delete_service = staticmethod(venue_services.hotel_delete)
     instance_kwarg = "hotel"
 
     def get_queryset(self):
@@ -399,10 +411,15 @@ class EventViewSet(ServiceViewSet):
     ) -> Response:
         body = body_serializer(data=request.data)
         body.is_valid(raise_exception=True)
-        event = service(event=self.get_object(), **body.validated_data)
+        event = self.get_object()
+        event = service(event=event, **body.validated_data, **self.revisions(event))
         return Response(self.get_serializer(event).data)
 
-    @extend_schema(request=EventContractSerializer, responses=EventSerializer)
+    @extend_schema(
+        request=EventContractSerializer,
+        responses={200: EventSerializer, 412: PRECONDITION_FAILED},
+        parameters=[IF_MATCH],
+    )
     @action(detail=True, methods=["post"])
     def confirm(self, request: Request, pk: str) -> Response:
         """Contract the event to a venue, a first day or both (requested or placed -> confirmed).
@@ -411,7 +428,11 @@ class EventViewSet(ServiceViewSet):
         """
         return self._move(request, services.event_confirm, EventContractSerializer)
 
-    @extend_schema(request=EventPlacementSerializer, responses=EventSerializer)
+    @extend_schema(
+        request=EventPlacementSerializer,
+        responses={200: EventSerializer, 412: PRECONDITION_FAILED},
+        parameters=[IF_MATCH],
+    )
     @action(detail=True, methods=["post"])
     def place(self, request: Request, pk: str) -> Response:
         """Record the published plan's venue and first day (requested or placed -> placed).
@@ -420,11 +441,16 @@ class EventViewSet(ServiceViewSet):
         """
         return self._move(request, services.event_place, EventPlacementSerializer)
 
-    @extend_schema(request=None, responses=EventSerializer)
+    @extend_schema(
+        request=None,
+        responses={200: EventSerializer, 412: PRECONDITION_FAILED},
+        parameters=[IF_MATCH],
+    )
     @action(detail=True, methods=["post"])
     def cancel(self, request: Request, pk: str) -> Response:
         """Call the event off (any status but cancelled -> cancelled)."""
-        event = services.event_cancel(event=self.get_object())
+        event = self.get_object()
+        event = services.event_cancel(event=event, **self.revisions(event))
         return Response(self.get_serializer(event).data)
 
 

@@ -21,7 +21,9 @@ from rest_framework import exceptions
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-STRONG_TAG = re.compile(r'"(\d{1,18})"')
+ENTITY_TAG = r'(?:W/)?"[\x21\x23-\x7e\x80-\xff]*"'  # RFC 9110, section 8.8.3
+TAG_LIST = re.compile(rf"\s*{ENTITY_TAG}(?:\s*,\s*{ENTITY_TAG})*\s*")
+OUR_TAG = re.compile(r'"(\d{1,18})"')  # a strong tag of ours: the row's revision
 
 IF_MATCH = OpenApiParameter(
     "If-Match",
@@ -38,32 +40,35 @@ PRECONDITION_FAILED = OpenApiResponse(
 
 
 def revision_checked(serializer: type):
-    """The schema of a viewset whose updates take If-Match (the class decorator)."""
+    """The schema of a viewset whose writes take If-Match (the class decorator)."""
     update = extend_schema(
         parameters=[IF_MATCH], responses={200: serializer, 412: PRECONDITION_FAILED}
     )
-    return extend_schema_view(update=update, partial_update=update)
+    delete = extend_schema(parameters=[IF_MATCH], responses={204: None, 412: PRECONDITION_FAILED})
+    return extend_schema_view(update=update, partial_update=update, destroy=delete)
 
 
 def etag(revision: int) -> str:
     return f'"{revision}"'
 
 
-def if_match_revision(request: Request) -> int | None:
-    """The revision the request's If-Match names; None without the header or with ``*``.
+def if_match_revisions(request: Request) -> frozenset[int] | None:
+    """The revisions the request's If-Match accepts; None without the header or with ``*``.
 
-    This API sends one strong ETag per row, so it takes one back: a weak tag
-    (``W/"3"``) or a list is a 400 naming the header, as a weak tag never
-    matches for a write (strong comparison).
+    RFC 9110: a list matches when any of its tags matches, by strong
+    comparison, so a weak tag (``W/"3"``) or another server's tag matches
+    nothing (412, not 400). Only a header that is no list of entity tags is a
+    400 naming it.
     """
     header = request.headers.get("If-Match")
     if header is None or header.strip() == "*":
         return None
-    if not (match := STRONG_TAG.fullmatch(header.strip())):
+    if not TAG_LIST.fullmatch(header):
         raise exceptions.ValidationError(
-            {"If-Match": ['Give the one ETag this API sent for the row, such as "3".']}
+            {"If-Match": ['Give the ETags this API sent, such as "3", or *.']}
         )
-    return int(match.group(1))
+    tags = re.findall(ENTITY_TAG, header)
+    return frozenset(int(m.group(1)) for tag in tags if (m := OUR_TAG.fullmatch(tag)))
 
 
 def with_etag(response: Response) -> Response:

@@ -11,9 +11,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import exceptions, serializers, status
 from rest_framework.authtoken.models import Token
+from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
@@ -29,9 +31,26 @@ class LockedOut(exceptions.APIException):
     default_code = "locked_out"
 
 
+class CredentialsSerializer(AuthTokenSerializer):
+    """DRF's user name and password, no longer than a user name can be.
+
+    A longer one is refused here, as a 400 naming it: passed on, the lockout's
+    record of the attempt (django-axes, 255 characters) failed on PostgreSQL
+    with a 500.
+    """
+
+    username = serializers.CharField(
+        label="Username", max_length=get_user_model()._meta.get_field("username").max_length
+    )
+    password = serializers.CharField(
+        label="Password", style={"input_type": "password"}, trim_whitespace=False, max_length=4096
+    )
+
+
 class TokenView(ObtainAuthToken):
     """POST user name and password: the user's token. DELETE (with it): revoke it."""
 
+    serializer_class = CredentialsSerializer
     throttle_classes = [AnonThrottle]
 
     def get_permissions(self) -> list[Any]:

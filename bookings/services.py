@@ -33,6 +33,7 @@ from events.models import Event
 from events.services import event_confirm
 from scheduler.days import shift
 from venues.models import Venue
+from venues.services import venues_lock
 
 Status = VenueHold.Status
 OPEN_EVENT = (Event.Status.REQUESTED, Event.Status.PLACED)
@@ -47,11 +48,6 @@ def _notify(hold: VenueHold, subject: str, body: str) -> None:
     transaction.on_commit(lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [address]))
 
 
-def _lock_venues(venue_ids: Iterable[str]) -> None:
-    """Lock the venues' rows, always in id order so two writers cannot deadlock."""
-    list(Venue.objects.select_for_update().filter(pk__in=sorted(set(venue_ids))).order_by("pk"))
-
-
 def _lock_and_expire(venue_ids: Iterable[str], today: dt.date) -> None:
     """Lock the venues, then end their due holds: a write acts on the queues as they stand.
 
@@ -60,7 +56,7 @@ def _lock_and_expire(venue_ids: Iterable[str], today: dt.date) -> None:
     a 2nd option.
     """
     venue_ids = sorted(set(venue_ids))
-    _lock_venues(venue_ids)
+    venues_lock(venue_ids)
     for venue_id in venue_ids:
         _expire_venue(venue_id, today)
 
@@ -324,6 +320,6 @@ def holds_expire(*, today: dt.date | None = None) -> int:
     count = 0
     for venue_id in sorted(set(venue_ids)):
         with transaction.atomic():
-            _lock_venues([venue_id])
+            venues_lock([venue_id])
             count += _expire_venue(venue_id, today)
     return count

@@ -180,17 +180,19 @@ class EventAdmin(CategoryScopedAdmin, SimpleHistoryAdmin):  # "History": docs/pl
         return [*self.readonly_fields, "id"] if obj else self.readonly_fields
 
     def save_model(self, request, obj, form, change) -> None:
-        """An edit writes the fields the form changed, never the lifecycle.
+        """An edit writes the form's own fields, never the lifecycle.
 
         The lifecycle fields are read-only here, but a save of the whole row
         would write back the status and contract as loaded with the form: a
-        confirmation made in the meantime would be undone.
+        confirmation made in the meantime would be undone. Every field of the
+        form is written, changed or not, so the history's "Revert" (a form
+        filled with an old version) restores them all.
         """
         if not change:
             obj.save()
             return
         lists = {field.name for field in obj._meta.many_to_many}
-        obj.save(update_fields=[name for name in form.changed_data if name not in lists])
+        obj.save(update_fields=[name for name in form.fields if name not in lists])
 
     def _each(self, request, queryset, change, done: str) -> None:
         changed = 0

@@ -214,14 +214,15 @@ def _event_lifecycle(stored: Event, event: fmt.Event) -> None:
         venue = _stored_venue(event.previous.venue, "previous_venue")
         stored = services.event_place(event=stored, venue=venue, start=event.previous.start)
     fixed = (event.fixed_venue, event.fixed_start)
-    if fixed == (stored.pinned_venue_id, stored.pinned_start):
+    signed = (stored.pinned_venue_id, stored.pinned_start)
+    if fixed == signed:
         return
-    if fixed == (None, None):
+    if any(half is not None and given is None for half, given in zip(signed, fixed, strict=True)):
         raise ValidationError(
             {
                 "status": [
                     f"{stored.pk} is confirmed under a signed contract; an import does not "
-                    "remove it (cancel the event instead)."
+                    "remove it or a half of it (cancel the event instead)."
                 ]
             }
         )
@@ -252,16 +253,19 @@ def _rules_fields(rules: fmt.Rules) -> dict:
 
 
 @transaction.atomic
-def catalogue_import(problem: fmt.Problem) -> ImportSummary:
+def catalogue_import(problem: fmt.Problem, *, keep_stored_lifecycle: bool = False) -> ImportSummary:
     """Upsert every part of ``problem`` by id; all or nothing.
 
     Venues, hotels and events are matched by id, targets by year, category
     and international flag, blackouts by their days and categories (a file
     may hold one of each key); what the file leaves out of the catalogue
-    stays. An event's status follows the file: pinned (fully or partly)
-    is confirmed, else previous is placed, else requested. Raises
+    stays. An event is placed and contracted as the file says through the
+    lifecycle services, never un-signed (``_event_lifecycle``);
+    ``keep_stored_lifecycle`` leaves the lifecycle of events already stored
+    as it is (the demo, loaded again after staff worked with it). Raises
     ``ProblemFormatError`` with one issue per problem found.
     """
+    _lock_venues_of(problem)
     importer = _Importer()
     if problem.effective_timezone != settings.TIME_ZONE:
         importer.issues.append(
@@ -305,7 +309,8 @@ def catalogue_import(problem: fmt.Problem) -> ImportSummary:
                 stored = services.event_update(event=existing, **_event_fields(event))
             else:
                 stored = services.event_create(id=event.id, **_event_fields(event))
-            _event_lifecycle(stored, event)
+            if not (existing and keep_stored_lifecycle):
+                _event_lifecycle(stored, event)
     for i, target in enumerate(problem.targets):
         key = {"year": target.year, "category": target.category}
         if importer.is_repeat(
@@ -341,6 +346,25 @@ def catalogue_import(problem: fmt.Problem) -> ImportSummary:
     if importer.issues:
         raise ProblemFormatError(importer.issues)
     return importer.summary
+
+
+def _lock_venues_of(problem: fmt.Problem) -> None:
+    """Lock every venue the import may lock, in id order, before any event row.
+
+    Writing a venue or signing a contract locks its venue; taken one by one
+    in the file's order, after event rows, they would invert the order every
+    booking write keeps and deadlock against a confirmation at that moment.
+    """
+    events = [event.id for event in problem.events]
+    stored = Event.objects.filter(pk__in=events).values_list("pinned_venue", flat=True)
+    venue_services.venues_lock(
+        [
+            *(venue.id for venue in problem.venues),
+            *(event.fixed_venue for event in problem.events),
+            *(event.previous.venue for event in problem.events if event.previous),
+            *stored,
+        ]
+    )
 
 
 def _blackout_scope(categories: Iterable[str] | None) -> tuple[str, ...] | None:

@@ -14,7 +14,7 @@ not happen. Only the functions here move it along:
 """
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -62,7 +62,7 @@ def event_create(
 def event_update(
     *,
     event: Event,
-    revision: int | None = None,
+    revisions: Collection[int] | None = None,
     required_features: Iterable[Feature | str] | None = None,
     allowed_venues: Iterable[Venue | str] | None = None,
     **fields: Any,
@@ -73,11 +73,11 @@ def event_update(
     given) are written over it: an edit made from a copy read before a
     confirmation or a cancellation cannot undo it, for the lifecycle
     (status, contract, published placement) is written by the functions
-    below alone. ``revision``, when given, is the one the caller read
+    below alone. ``revisions``, when given, are the ones the caller accepts
     (``StaleWrite`` when the event has moved on since).
     """
     _refuse_lifecycle(fields)
-    event = _locked_for_booking(event, revision=revision)
+    event = _locked_for_booking(event, revisions=revisions)
     assign(event, fields)
     _save_with_lists(event, required_features, allowed_venues, fields=fields)
     return event
@@ -89,7 +89,7 @@ def _refuse_lifecycle(fields: dict[str, Any]) -> None:
         raise TypeError(f"{', '.join(named)} change through confirm, place or cancel only")
 
 
-def _locked_for_booking(event: Event, *, revision: int | None = None) -> Event:
+def _locked_for_booking(event: Event, *, revisions: Collection[int] | None = None) -> Event:
     """The event's row, locked after its contracted venue's (the order every booking write keeps).
 
     The venue is read from the row as stored, not from the caller's copy;
@@ -99,8 +99,8 @@ def _locked_for_booking(event: Event, *, revision: int | None = None) -> Event:
     """
     venue_id = Event.objects.filter(pk=event.pk).values_list("pinned_venue", flat=True).first()
     if venue_id is not None:
-        Venue.objects.select_for_update().filter(pk=venue_id).first()
-    current = locked_current(event, revision=revision)
+        Venue.objects.select_for_update(no_key=True).filter(pk=venue_id).first()
+    current = locked_current(event, revisions=revisions)
     if current.pinned_venue_id != venue_id:
         raise StaleWrite(
             f"{event.pk} was contracted to {current.pinned_venue_id} while this change was "
@@ -134,28 +134,36 @@ def _save_with_lists(
     event.allowed_venues.set(allowed_venues)
 
 
-def _locked(event: Event, allowed: set[str], verb: str) -> Event:
+def _locked(
+    event: Event, allowed: set[str], verb: str, revisions: Collection[int] | None = None
+) -> Event:
     """The event's row, locked, when its status allows ``verb``; else a ValidationError."""
-    locked = Event.objects.select_for_update().get(pk=event.pk)
+    locked = locked_current(event, revisions=revisions)
     if locked.status not in allowed:
         raise ValidationError({"status": [f"A {locked.status} event cannot be {verb}."]})
     return locked
 
 
 @transaction.atomic
-def event_place(*, event: Event, venue: Venue, start: dt.date) -> Event:
+def event_place(
+    *, event: Event, venue: Venue, start: dt.date, revisions: Collection[int] | None = None
+) -> Event:
     """Record where the published plan puts the event (the format's ``previous``).
 
     A confirmed event stays confirmed, its contract as signed: where a
     partial contract's open half was published is what the solver then
-    pays ``change_penalty`` to move, as for any other event.
+    pays ``change_penalty`` to move, as for any other event. Only the
+    published placement is written, which books nothing, so no venue is
+    locked (publishing holds the event rows already; a venue lock taken
+    after them would invert the order every booking write keeps).
     """
-    event = _locked(event, {Status.REQUESTED, Status.PLACED, Status.CONFIRMED}, "placed")
+    allowed = {Status.REQUESTED, Status.PLACED, Status.CONFIRMED}
+    event = _locked(event, allowed, "placed", revisions)
     status = Status.CONFIRMED if event.status == Status.CONFIRMED else Status.PLACED
     if (event.status, event.previous_venue_id, event.previous_start) == (status, venue.pk, start):
         return event  # published where it was: nothing to record
     event.status, event.previous_venue, event.previous_start = status, venue, start
-    _save_with_lists(event, None, None, fields=["status", "previous_venue", "previous_start"])
+    validated_save(event, fields=["status", "previous_venue", "previous_start"])
     return event
 
 
@@ -218,7 +226,9 @@ def _booking_save(
     """
     venue = None
     if event.status == Status.CONFIRMED and validation.is_fully_pinned(event):
-        venue = Venue.objects.select_for_update().filter(pk=event.pinned_venue_id).first()
+        venue = (
+            Venue.objects.select_for_update(no_key=True).filter(pk=event.pinned_venue_id).first()
+        )
     if venue is None:
         validated_save(event, errors, fields=fields)
         return
@@ -239,7 +249,11 @@ def _booking_save(
 
 @transaction.atomic
 def event_confirm(
-    *, event: Event, venue: Venue | None = None, start: dt.date | None = None
+    *,
+    event: Event,
+    venue: Venue | None = None,
+    start: dt.date | None = None,
+    revisions: Collection[int] | None = None,
 ) -> Event:
     """Contract the event to ``venue``, from ``start``, or both: the solver keeps what is fixed.
 
@@ -256,10 +270,11 @@ def event_confirm(
     skips this service. The event's history records what was signed.
     """
     if venue is not None:
-        Venue.objects.select_for_update().filter(pk=venue.pk).first()
+        Venue.objects.select_for_update(no_key=True).filter(pk=venue.pk).first()
     else:  # completing a venue-only contract: that venue, before the event
         _locked_for_booking(event)
-    event = _locked(event, {Status.REQUESTED, Status.PLACED, Status.CONFIRMED}, "confirmed")
+    allowed = {Status.REQUESTED, Status.PLACED, Status.CONFIRMED}
+    event = _locked(event, allowed, "confirmed", revisions)
     if validation.is_fully_pinned(event):
         raise ValidationError(
             {"status": ["The contract already fixes venue and first day; cancel it to sign anew."]}
@@ -322,13 +337,13 @@ def _contract_reason(event: Event, *, completing: bool) -> str:
 
 
 @transaction.atomic
-def event_delete(*, event: Event) -> None:
+def event_delete(*, event: Event, revisions: Collection[int] | None = None) -> None:
     """Delete a request entered by mistake; a signed contract stays on record.
 
     A confirmed event is cancelled, not deleted: its contract and history
     are what the convention group answers to.
     """
-    locked = Event.objects.select_for_update().get(pk=event.pk)
+    locked = locked_current(event, revisions=revisions)
     if locked.status == Status.CONFIRMED:
         raise ValidationError(
             {
@@ -341,12 +356,15 @@ def event_delete(*, event: Event) -> None:
 
 
 @transaction.atomic
-def event_cancel(*, event: Event, reason: str | None = None) -> Event:
+def event_cancel(
+    *, event: Event, reason: str | None = None, revisions: Collection[int] | None = None
+) -> Event:
     """Call the event off; a confirmed event keeps its contract on record.
 
     ``reason`` goes into the event's history (who cancelled is recorded anyway).
     """
-    event = _locked(event, {Status.REQUESTED, Status.PLACED, Status.CONFIRMED}, "cancelled")
+    allowed = {Status.REQUESTED, Status.PLACED, Status.CONFIRMED}
+    event = _locked(event, allowed, "cancelled", revisions)
     event.status = Status.CANCELLED
     event._change_reason = reason
     event.save(update_fields=["status"])

@@ -32,6 +32,7 @@ from events.services import event_place
 from scheduler.models import FeedToken, Placement, Plan, PublishedEvent, ScheduleVersion
 from scheduler.problem import DateRange
 from venues.models import Venue
+from venues.services import venues_lock
 
 PUBLISHABLE_SOLVER_STATUSES = ("OPTIMAL", "FEASIBLE")
 PUBLISH_ATTEMPTS = 3
@@ -353,8 +354,7 @@ def _publish(*, plan: Plan, comment: str, user: AbstractBaseUser | None) -> Sche
     # Venues are locked before events, the order every booking write keeps: saving a
     # contracted event locks its venue, and a confirmation at the same moment holds
     # that venue and waits for its own event, which this loop may hold already.
-    venue_ids = sorted({p.venue_id for p in placements})
-    list(Venue.objects.select_for_update().filter(pk__in=venue_ids).order_by("pk"))
+    venues_lock(p.venue_id for p in placements)
     for placement in placements:
         if placement.event.status != Event.Status.CANCELLED:
             event_place(event=placement.event, venue=placement.venue, start=placement.start)

@@ -68,6 +68,7 @@ from scheduler.services import (
     solve_size_check,
 )
 from venues.models import Venue
+from venues.services import venues_lock
 
 
 class ScenarioError(ValidationError):
@@ -594,9 +595,12 @@ def _lock_writes(problem: Problem, solution: Solution, withdrawn: Collection[str
     ``events.services.event_confirm`` and the holds keep, so a contract
     signed at the same moment waits instead of deadlocking.
     """
-    venues = {event.fixed_venue for event in problem.events} - {None}
-    venues |= {assignment.venue for assignment in solution.assignments}
-    list(Venue.objects.select_for_update().filter(pk__in=venues).order_by("pk"))
+    venues_lock(
+        [
+            *(event.fixed_venue for event in problem.events),
+            *(assignment.venue for assignment in solution.assignments),
+        ]
+    )
     codes = {event.id for event in problem.events} | set(withdrawn)
     list(CatalogueEvent.objects.select_for_update().filter(pk__in=codes).order_by("pk"))
     return codes

@@ -65,11 +65,16 @@ class Revised(models.Model):
         abstract = True
 
     def save(self, *args, **kwargs) -> None:
-        if not self._state.adding:
-            self.revision += 1
-            if kwargs.get("update_fields") is not None:
-                kwargs["update_fields"] = {*kwargs["update_fields"], "revision"}
+        if self._state.adding:
+            super().save(*args, **kwargs)
+            return
+        # Counted by the database, not from this copy: a copy read before another
+        # write must not hand out that write's revision again.
+        self.revision = models.F("revision") + 1
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "revision"}
         super().save(*args, **kwargs)
+        self.refresh_from_db(fields=["revision"])
 
 
 class BilingualName(models.Model):

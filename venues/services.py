@@ -5,7 +5,7 @@ and replaces nested rows (closures, reduced room blocks) in the same
 transaction as the row they belong to.
 """
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
@@ -30,22 +30,38 @@ class StaleWrite(ValidationError):
         self.precondition = precondition
 
 
-def locked_current(instance: Row, *, revision: int | None = None) -> Row:
+def locked_current(instance: Row, *, revisions: Collection[int] | None = None) -> Row:
     """The row of ``instance`` as stored now, locked until the transaction ends.
 
     Every update starts here, so it writes over the row as it is, not over
     the copy the caller read (which a confirmation may have overtaken).
-    ``revision``, when given, is the one the caller read; another is a
-    ``StaleWrite``.
+    ``revisions``, when given, are the ones the caller accepts (what it read,
+    the API's If-Match); another is a ``StaleWrite``. A row deleted since it
+    was read raises the model's ``DoesNotExist`` (the API's 404).
     """
-    current = type(instance).objects.select_for_update().get(pk=instance.pk)
-    if revision is not None and current.revision != revision:
+    current = type(instance).objects.select_for_update(no_key=True).get(pk=instance.pk)
+    if revisions is not None and current.revision not in revisions:
+        read = ", ".join(str(revision) for revision in sorted(revisions)) or "none"
         raise StaleWrite(
-            f"{instance.pk} changed since it was read (revision {revision}, now "
+            f"{instance.pk} changed since it was read (revision {read}, now "
             f"{current.revision}); read it again and make the change there.",
             precondition=True,
         )
     return current
+
+
+def venues_lock(venue_ids: Iterable[str | None]) -> None:
+    """Lock the venues' rows in id order: every writer that takes several does, so none deadlock.
+
+    Venues are locked before events everywhere (a booking's check reads the
+    venue's other contracts under its venue's lock). ``FOR NO KEY UPDATE``,
+    as every row lock here: it still keeps a second writer of the venue
+    waiting, but not a write of an event that merely refers to it (which
+    PostgreSQL makes take ``FOR KEY SHARE`` on the venue, and would deadlock
+    against a plain ``FOR UPDATE`` held by a writer waiting for that event).
+    """
+    ids = sorted({venue_id for venue_id in venue_ids if venue_id is not None})
+    list(Venue.objects.select_for_update(no_key=True).filter(pk__in=ids).order_by("pk"))
 
 
 def validated_save(
@@ -71,9 +87,9 @@ def assign(instance: models.Model, fields: Mapping[str, Any]) -> None:
         setattr(instance, name, value)
 
 
-def current_for_update(instance: Row, *, revision: int | None = None) -> Row:
+def current_for_update(instance: Row, *, revisions: Collection[int] | None = None) -> Row:
     """``locked_current`` for a stored row; a new one (not saved yet) as it is."""
-    return instance if instance._state.adding else locked_current(instance, revision=revision)
+    return instance if instance._state.adding else locked_current(instance, revisions=revisions)
 
 
 def rows_replace(
@@ -169,7 +185,7 @@ def venue_create(
 def venue_update(
     *,
     venue: Venue,
-    revision: int | None = None,
+    revisions: Collection[int] | None = None,
     features: Iterable[Feature | str] | None = None,
     unavailable: Iterable[Mapping[str, Any]] | None = None,
     **fields: Any,
@@ -180,7 +196,7 @@ def venue_update(
     venue's row is locked first, as a confirmation locks it, so a shrinking
     venue and a new contract are judged one after the other.
     """
-    venue = current_for_update(venue, revision=revision)
+    venue = current_for_update(venue, revisions=revisions)
     assign(venue, fields)
     validated_save(venue)
     if features is not None:
@@ -194,8 +210,9 @@ def venue_update(
 
 
 @transaction.atomic
-def venue_delete(*, venue: Venue) -> None:
+def venue_delete(*, venue: Venue, revisions: Collection[int] | None = None) -> None:
     """Delete a venue no event is restricted to (pins and plans protect it in the database)."""
+    venue = locked_current(venue, revisions=revisions)
     if restricted := sorted(venue.allowed_events.values_list("pk", flat=True)):
         raise ValidationError(
             f"{venue.pk} is an allowed venue of {', '.join(restricted)}; change those first."
@@ -209,15 +226,21 @@ def hotel_create(*, id: str, reduced: Iterable[Mapping[str, Any]] = (), **fields
 
 
 @transaction.atomic
+def hotel_delete(*, hotel: Hotel, revisions: Collection[int] | None = None) -> None:
+    """Delete a hotel (plans that booked its rooms protect it in the database)."""
+    locked_current(hotel, revisions=revisions).delete()
+
+
+@transaction.atomic
 def hotel_update(
     *,
     hotel: Hotel,
-    revision: int | None = None,
+    revisions: Collection[int] | None = None,
     reduced: Iterable[Mapping[str, Any]] | None = None,
     **fields: Any,
 ) -> Hotel:
     """Change a hotel; ``reduced``, when given, replaces its reduced room blocks."""
-    hotel = current_for_update(hotel, revision=revision)
+    hotel = current_for_update(hotel, revisions=revisions)
     assign(hotel, fields)
     validated_save(hotel)
     if reduced is not None:

@@ -252,3 +252,31 @@ def test_the_admin_keeps_confirmed_events_from_deletion(admin_client, catalogue)
     assert Event.objects.filter(pk__in=["marathon-2026", "forum-2026"]).count() == 2
     admin_client.post(url, both | {"_selected_action": ["forum-2026"]})
     assert not Event.objects.filter(pk="forum-2026").exists()
+
+
+def test_an_admin_edit_keeps_a_contract_signed_since_the_form_was_loaded(admin_client):
+    expo = make.venue("expo")
+    make.event("wmc")
+    data = change_form_data(admin_client, Event, "wmc") | {"organiser": "Hefei Expo Group"}
+    services.event_confirm(event=Event.objects.get(pk="wmc"), venue=expo, start=make.D(2026, 9, 20))
+    assert admin_client.post(admin_url(Event, "change", "wmc"), data).status_code == 302
+    event = Event.objects.get(pk="wmc")
+    assert (event.status, event.pinned_venue_id, event.organiser) == (
+        "confirmed",
+        "expo",
+        "Hefei Expo Group",
+    )
+
+
+def test_the_historys_revert_restores_what_the_older_version_said(admin_client):
+    make.event("wmc", organiser="first organiser")
+    services.event_update(event=Event.objects.get(pk="wmc"), organiser="later organiser")
+    oldest = Event.history.filter(id="wmc").earliest("history_date")
+    url = reverse("admin:events_event_simple_history", args=["wmc", oldest.history_id])
+    page = admin_client.get(url)
+    form = page.context["adminform"].form
+    data = {
+        name: ("" if form[name].value() is None else form[name].value()) for name in form.fields
+    }
+    assert admin_client.post(url, data).status_code == 302
+    assert Event.objects.get(pk="wmc").organiser == "first organiser"

@@ -302,7 +302,7 @@ def every_field_with(**changes: dict) -> Problem:
 @pytest.mark.parametrize(
     ("pinned", "pointer", "words"),
     [
-        (None, "/events/0/pinned", "an import does not remove it (cancel the event instead)"),
+        (None, "/events/0/pinned", "an import does not remove it or a half of it"),
         (
             {"venue": "hall.A-1", "start": "2026-09-27"},
             "/events/0/pinned",
@@ -324,8 +324,11 @@ def test_an_import_does_not_remove_or_change_a_signed_contract(pinned, pointer, 
 def test_an_import_does_not_bring_a_cancelled_event_back():
     exchange.catalogue_import(make.every_field_problem())
     services.event_cancel(event=Event.objects.get(pk="forum-2026"))
-    with pytest.raises(ProblemFormatError, match="forum-2026 is cancelled"):
+    with pytest.raises(ProblemFormatError) as refused:
         exchange.catalogue_import(make.every_field_problem())
+    assert [(i.pointer, i.message) for i in refused.value.issues] == [
+        ("/events/1/pinned", "forum-2026 is cancelled; an import does not bring it back.")
+    ]
     assert Event.objects.get(pk="forum-2026").status == "cancelled"
 
 
@@ -356,3 +359,31 @@ def test_a_file_without_the_published_placement_leaves_it_as_published():
     exchange.catalogue_import(every_field_with(**{"marathon-2026": {"previous": None}}))
     marathon = Event.objects.get(pk="marathon-2026")
     assert (marathon.status, marathon.previous_venue_id) == ("placed", "stadium")
+
+
+def test_an_import_does_not_drop_the_signed_half_of_a_partial_contract():
+    exchange.catalogue_import(
+        every_field_with(**{"forum-2026": {"pinned_venue": "hall.A-1"}})
+    )  # the venue alone is signed
+    with pytest.raises(ProblemFormatError) as refused:
+        exchange.catalogue_import(
+            every_field_with(**{"forum-2026": {"pinned_start": "2026-10-20"}})
+        )
+    assert any(
+        "does not remove it or a half of it" in issue.message for issue in refused.value.issues
+    )
+    forum = Event.objects.get(pk="forum-2026")
+    assert (forum.pinned_venue_id, forum.pinned_start) == ("hall.A-1", None)
+
+
+def test_the_demo_loaded_again_keeps_what_staff_signed_and_cancelled():
+    call_command("load_demo", stdout=StringIO())
+    signed, cancelled = Event.objects.filter(status="requested")[:2]
+    venue = Venue.objects.filter(
+        area_m2__gte=signed.area_m2, capacity__gte=signed.attendance
+    ).first()
+    services.event_confirm(event=signed, venue=venue)
+    services.event_cancel(event=cancelled)
+    call_command("load_demo", stdout=StringIO())
+    assert Event.objects.get(pk=signed.pk).pinned_venue == venue
+    assert Event.objects.get(pk=cancelled.pk).status == "cancelled"

@@ -141,3 +141,9 @@ def test_a_staff_feed_secret_is_rotated_by_a_csrf_checked_post(convention):
     assert new != old
     assert Client().get(f"/calendar/staff/{old}/occupancy.ics").status_code == 404
     assert Client().get(f"/calendar/staff/{new}/occupancy.ics").status_code == 200
+
+
+def test_a_user_name_longer_than_any_is_a_400_naming_it():
+    response = APIClient().post(TOKEN_URL, {"username": "u" * 5000, "password": "x"}, format="json")
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["field"] == "username"

@@ -6,10 +6,10 @@ from events.exchange import catalogue_import
 from scheduler.format import ProblemFormatError, load_problem
 
 
-def import_or_exit(command: BaseCommand, path: str) -> None:
+def import_or_exit(command: BaseCommand, path: str, *, keep_stored_lifecycle: bool = False) -> None:
     """Import ``path``; on any issue print one ``POINTER: reason`` line each and exit 2."""
     try:
-        summary = catalogue_import(load_problem(path))
+        summary = catalogue_import(load_problem(path), keep_stored_lifecycle=keep_stored_lifecycle)
     except ProblemFormatError as error:
         for issue in error.issues:
             command.stderr.write(str(issue))

@@ -20,4 +20,5 @@ class Command(BaseCommand):
         vocabulary = json.loads((FIXTURES / "features.json").read_text(encoding="utf-8"))
         features_name(names=vocabulary)
         self.stdout.write(f"Named {len(vocabulary)} features")
-        import_or_exit(self, str(FIXTURES / "hefei-demo.json"))
+        # What staff signed, cancelled or published since the last load stays as it is.
+        import_or_exit(self, str(FIXTURES / "hefei-demo.json"), keep_stored_lifecycle=True)
