@@ -8,6 +8,8 @@ If-Match is refused with a 412 when the row has changed since.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+
 import pytest
 from rest_framework.authtoken.models import Token
 
@@ -223,6 +225,10 @@ def edit(code: str, auth: str) -> tuple:
     return ("PATCH", f"/api/v1/events/{code}/", {"description_en": f"typo fixed in {code}"}, auth)
 
 
+def action(code: str, name: str, body: dict | None, auth: str) -> tuple:
+    return ("POST", f"/api/v1/events/{code}/{name}/", body, auth)
+
+
 def contract(code: str, auth: str) -> tuple:
     return ("POST", f"/api/v1/events/{code}/confirm/", {"venue": code, "start": "2026-09-20"}, auth)
 
@@ -241,16 +247,32 @@ def assert_contracted(code: str, answer: tuple) -> None:
     assert signed == ("confirmed", code, D(2026, 9, 20)), answer
 
 
+def races(
+    live_server, prepare: Callable[[str], object], requests: Callable[[str], list[tuple]]
+) -> Iterator[tuple[str, list[tuple[int, dict]]]]:
+    """Each of the RACES attempts: a code of its own (event, venue), prepared, and the answers
+    to ``requests(code)`` sent at the same moment."""
+    for attempt in range(RACES):
+        code = f"wmc-{attempt}"
+        prepare(code)
+        yield code, requests_at_once(live_server.url, requests(code))
+
+
+def a_venue_and_an_event(code: str) -> None:
+    f.venue(code), f.event(code)
+
+
+def a_contract(code: str) -> None:
+    services.event_confirm(event=f.event(code), venue=f.venue(code), start=D(2026, 9, 20))
+
+
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_a_confirmation_and_an_edit_at_once_keep_the_contract(live_server, no_throttling):
     booker, editor = desk("booker"), desk("editor")
-    for attempt in range(RACES):
-        code = f"wmc-{attempt}"  # an event and a venue of its own each time
-        f.venue(code), f.event(code)
-        confirm, patch = requests_at_once(
-            live_server.url, [contract(code, booker), edit(code, editor)]
-        )
+    for code, (confirm, patch) in races(
+        live_server, a_venue_and_an_event, lambda c: [contract(c, booker), edit(c, editor)]
+    ):
         assert confirm[0] == 200, confirm
         assert_contracted(code, patch)
         assert_edit_kept_or_refused(patch, code)
@@ -260,13 +282,9 @@ def test_a_confirmation_and_an_edit_at_once_keep_the_contract(live_server, no_th
 @pytest.mark.django_db(transaction=True)
 def test_a_cancellation_and_an_edit_at_once_keep_it_cancelled(live_server, no_throttling):
     booker, editor = desk("booker"), desk("editor")
-    for attempt in range(RACES):
-        code = f"wmc-{attempt}"
-        f.event(code)
-        cancel, patch = requests_at_once(
-            live_server.url,
-            [("POST", f"/api/v1/events/{code}/cancel/", None, booker), edit(code, editor)],
-        )
+    for code, (cancel, patch) in races(
+        live_server, f.event, lambda c: [action(c, "cancel", None, booker), edit(c, editor)]
+    ):
         assert cancel[0] == 200, cancel
         assert Event.objects.get(pk=code).status == "cancelled", patch
         assert_edit_kept_or_refused(patch, code)
@@ -277,16 +295,17 @@ def test_a_cancellation_and_an_edit_at_once_keep_it_cancelled(live_server, no_th
 def test_a_confirmation_and_a_publication_at_once_keep_the_contract(live_server, no_throttling):
     """The plan places the event on 1 October; the desk signs 20 September at the same moment."""
     booker, publisher = desk("booker"), planner("publisher")
-    for attempt in range(RACES):
-        code = f"wmc-{attempt}"
-        plan = f.stored_plan([(f.event(code), f.venue(code), D(2026, 10, 1), [])])
-        confirm, publish = requests_at_once(
-            live_server.url,
-            [
-                contract(code, booker),
-                ("POST", f"/api/v1/plans/{plan.pk}/publish/", {"comment": "week"}, publisher),
-            ],
-        )
+    plans = {}
+
+    def a_plan(code: str) -> None:
+        plans[code] = f.stored_plan([(f.event(code), f.venue(code), D(2026, 10, 1), [])])
+
+    def publish_it(code: str) -> tuple:
+        return ("POST", f"/api/v1/plans/{plans[code].pk}/publish/", {"comment": "w"}, publisher)
+
+    for code, (confirm, publish) in races(
+        live_server, a_plan, lambda c: [contract(c, booker), publish_it(c)]
+    ):
         assert confirm[0] == 200, confirm
         assert publish[0] in (201, 400, 409), publish
         assert_contracted(code, publish)
@@ -297,16 +316,11 @@ def test_a_confirmation_and_a_publication_at_once_keep_the_contract(live_server,
 def test_publishing_a_placement_and_an_edit_at_once_never_deadlock(live_server, no_throttling):
     """Place locks no venue, so it cannot invert the venue-before-event order of an edit."""
     booker, editor = desk("booker"), desk("editor")
-    for attempt in range(RACES):
-        code = f"wmc-{attempt}"
-        services.event_confirm(event=f.event(code), venue=f.venue(code), start=D(2026, 9, 20))
-        place, patch = requests_at_once(
-            live_server.url,
-            [
-                ("POST", f"/api/v1/events/{code}/place/", CONTRACT | {"venue": code}, booker),
-                edit(code, editor),
-            ],
-        )
+    for code, (place, patch) in races(
+        live_server,
+        a_contract,
+        lambda c: [action(c, "place", CONTRACT | {"venue": c}, booker), edit(c, editor)],
+    ):
         assert place[0] == 200, place
         assert_contracted(code, patch)
         assert_edit_kept_or_refused(patch, code)
@@ -316,13 +330,11 @@ def test_publishing_a_placement_and_an_edit_at_once_never_deadlock(live_server, 
 @pytest.mark.django_db(transaction=True)
 def test_an_edit_of_an_event_deleted_at_that_moment_is_a_404(live_server, no_throttling):
     booker, editor = desk("booker"), desk("editor")
-    for attempt in range(RACES):
-        code = f"wmc-{attempt}"
-        f.event(code)
-        delete, patch = requests_at_once(
-            live_server.url,
-            [("DELETE", f"/api/v1/events/{code}/", None, booker), edit(code, editor)],
-        )
+    for code, (delete, patch) in races(
+        live_server,
+        f.event,
+        lambda c: [("DELETE", f"/api/v1/events/{c}/", None, booker), edit(c, editor)],
+    ):
         assert delete[0] == 204, delete
         assert patch[0] in (200, 404), patch
         assert not Event.objects.filter(pk=code).exists()
