@@ -11,6 +11,7 @@ from typing import Any
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from rest_framework import exceptions
 from rest_framework.authentication import TokenAuthentication
 from rest_framework.authtoken.models import Token
@@ -32,6 +33,6 @@ class ExpiringTokenAuthentication(TokenAuthentication):
         if has_expired(token):
             token.delete()
             raise exceptions.AuthenticationFailed(
-                "The token has expired; ask for a new one at /api/v1/auth/token/."
+                _("The token has expired; ask for a new one at /api/v1/auth/token/.")
             )
         return user, token

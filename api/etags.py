@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import (
     OpenApiParameter,
     OpenApiResponse,
@@ -65,7 +66,7 @@ def if_match_revisions(request: Request) -> frozenset[int] | None:
         return None
     if not TAG_LIST.fullmatch(header):
         raise exceptions.ValidationError(
-            {"If-Match": ['Give the ETags this API sent, such as "3", or *.']}
+            {"If-Match": [_("Give the ETag this API sent with the row (in quotes), or *.")]}
         )
     tags = re.findall(ENTITY_TAG, header)
     return frozenset(int(m.group(1)) for tag in tags if (m := OUR_TAG.fullmatch(tag)))

@@ -20,6 +20,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from bookings.models import ordinal
 from bookings.selectors import holds_in_the_way
@@ -103,8 +104,11 @@ def _locked_for_booking(event: Event, *, revisions: Collection[int] | None = Non
     current = locked_current(event, revisions=revisions)
     if current.pinned_venue_id != venue_id:
         raise StaleWrite(
-            f"{event.pk} was contracted to {current.pinned_venue_id} while this change was "
-            "made; read it again and make the change there.",
+            _(
+                "%(event)s was contracted to %(venue)s while this change was made; "
+                "read it again and make the change there."
+            )
+            % {"event": event.pk, "venue": current.pinned_venue_id},
             precondition=False,
         )
     return current

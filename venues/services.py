@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.utils.translation import gettext as _
 
 from events.validation import Errors, commitment_errors, merge, raise_errors
 from venues.models import Feature, Hotel, HotelReduction, Venue, VenueUnavailability
@@ -41,13 +42,22 @@ def locked_current(instance: Row, *, revisions: Collection[int] | None = None) -
     """
     current = type(instance).objects.select_for_update(no_key=True).get(pk=instance.pk)
     if revisions is not None and current.revision not in revisions:
-        read = ", ".join(str(revision) for revision in sorted(revisions)) or "none"
         raise StaleWrite(
-            f"{instance.pk} changed since it was read (revision {read}, now "
-            f"{current.revision}); read it again and make the change there.",
-            precondition=True,
+            _stale_message(instance.pk, revisions, current.revision), precondition=True
         )
     return current
+
+
+def _stale_message(pk: str, revisions: Collection[int], now: int) -> str:
+    if not revisions:  # only weak or foreign tags, which never match a change
+        return _(
+            "The If-Match header names no ETag this API sent for %(row)s (a weak ETag never "
+            'matches for a change); it is at revision %(now)s: send If-Match: "%(now)s".'
+        ) % {"row": pk, "now": now}
+    return _(
+        "%(row)s changed since it was read (revision %(read)s, now %(now)s); "
+        "read it again and make the change there."
+    ) % {"row": pk, "read": ", ".join(map(str, sorted(revisions))), "now": now}
 
 
 def venues_lock(venue_ids: Iterable[str | None]) -> None:

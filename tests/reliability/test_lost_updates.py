@@ -103,10 +103,17 @@ def test_a_change_sent_with_an_old_etag_is_a_412_and_changes_nothing(
         == 200
     )
     current = staff.get(f"/api/v1/{kind}/{code}/").json()
-    stale = staff.patch(f"/api/v1/{kind}/{code}/", change, format="json", HTTP_IF_MATCH=old)
-    assert stale.status_code == 412
-    (message,) = errors_by_field(stale)[None]
-    assert "changed since it was read" in message
+    for language, words in (("en", "changed since it was read"), ("zh-hans", "在读取之后已被修改")):
+        stale = staff.patch(
+            f"/api/v1/{kind}/{code}/",
+            change,
+            format="json",
+            HTTP_IF_MATCH=old,
+            HTTP_ACCEPT_LANGUAGE=language,
+        )
+        assert stale.status_code == 412
+        (message,) = errors_by_field(stale)[None]
+        assert words in message
     assert staff.get(f"/api/v1/{kind}/{code}/").json() == current
 
 
@@ -126,6 +133,16 @@ def test_if_match_takes_a_list_and_a_weak_tag_matches_nothing(
         HTTP_IF_MATCH=f"W/{listed['ETag']}",
     )
     assert weak.status_code == 412  # strong comparison: a weak tag never matches
+    assert (
+        "a weak ETag never matches"
+        in staff.patch(
+            "/api/v1/events/wmc/",
+            {},
+            format="json",
+            HTTP_IF_MATCH='W/"1"',
+            HTTP_ACCEPT_LANGUAGE="en",
+        ).json()["errors"][0]["message"]
+    )
     malformed = staff.patch(
         "/api/v1/events/wmc/", {"organiser": "c"}, format="json", HTTP_IF_MATCH="1"
     )

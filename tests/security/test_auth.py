@@ -48,9 +48,9 @@ def test_a_token_expires_and_the_password_then_gives_a_new_one(convention, setti
     client = token_for("conv", "conv-pw-1234")
     (key,) = Token.objects.filter(user=convention).values_list("key", flat=True)
     Token.objects.filter(key=key).update(created=timezone.now() - dt.timedelta(hours=8, seconds=1))
-    refused = client.post("/api/v1/features/", FEATURE, format="json")
+    refused = client.post("/api/v1/features/", FEATURE, format="json", HTTP_ACCEPT_LANGUAGE="zh")
     assert refused.status_code == 403
-    assert "The token has expired" in refused.json()["errors"][0]["message"]
+    assert "令牌已过期" in refused.json()["errors"][0]["message"]
     again = (
         APIClient()
         .post(TOKEN_URL, {"username": "conv", "password": "conv-pw-1234"}, format="json")
