@@ -211,12 +211,14 @@ def timeline_picture(
     )
 
 
-def _range_links(request: HttpRequest, days: DateRange, lang: str) -> dict[str, str]:
+def _range_links(request: HttpRequest, days: DateRange, lang: str) -> dict[str, str | None]:
+    """The previous and next year's pages; none past the years ``_given_year`` takes."""
     year = days.start.year
-    return {
-        "previous_year_url": with_lang(request.path, lang, year=str(year - 1)),
-        "next_year_url": with_lang(request.path, lang, year=str(year + 1)),
-    }
+
+    def link(to: int) -> str | None:
+        return with_lang(request.path, lang, year=str(to)) if MIN_YEAR <= to <= MAX_YEAR else None
+
+    return {"previous_year_url": link(year - 1), "next_year_url": link(year + 1)}
 
 
 def run_status(run: SolveRun | None) -> str:
@@ -602,7 +604,10 @@ def _withdrawable(
         if event.id in scenario.withdrawn or event.category not in categories:
             continue
         contracted = event.pinned is not None or event.is_partly_pinned
-        label = _event_label(problem, event.id, lang) + (contract if contracted else "")
+        # An option holds no markup: FSI ... PDI keep the name's bidirectional controls
+        # from reordering the code and the words after it.
+        label = f"\u2068{_event_label(problem, event.id, lang)}\u2069"
+        label += contract if contracted else ""
         options.append((event.id, label))
     return sorted(options, key=lambda option: option[1])
 

@@ -9,7 +9,8 @@ from django.utils import timezone
 from django.utils.html import escape
 
 from events.exchange import catalogue_import
-from events.services import blackout_create
+from events.models import Event
+from events.services import blackout_create, event_update
 from scheduler.format import read_problem
 from scheduler.models import Scenario, ScheduleVersion
 from scheduler.publishing import plan_publish
@@ -24,6 +25,7 @@ from tests.planner.conftest import (
     tiny_city,
 )
 from tests.roles import user_with_role
+from tests.security.test_hostile_text import OVERRIDE, isolated
 
 SVG = "{http://www.w3.org/2000/svg}"
 PAGES = [
@@ -356,6 +358,17 @@ def test_every_page_names_a_bad_year_in_its_language(client, published, planner,
     assert "Give a year from 2000 to 2100, not “-5”." in en
 
 
+@pytest.mark.parametrize("path", ["timeline", "hotels", "targets", "season"])
+def test_the_first_and_last_years_offer_no_year_a_page_cannot_show(
+    client, published, planner, path
+):
+    client.force_login(planner)
+    first = client.get(f"/planner/{path}/?year=2000&lang=en").content.decode()
+    last = client.get(f"/planner/{path}/?year=2100&lang=en").content.decode()
+    assert "year=1999" not in first and "Previous year" not in first and "Next year" in first
+    assert "year=2101" not in last and "Next year" not in last and "Previous year" in last
+
+
 @pytest.mark.parametrize("path", ["timeline", "hotels"])
 def test_the_last_days_of_the_calendar_are_drawn(client, published, planner, path):
     client.force_login(planner)
@@ -530,3 +543,12 @@ def test_a_run_page_footer_names_the_live_version_not_the_runs(client, published
     client.force_login(planner)
     html = client.get(f"/planner/runs/{published.plan.solve_run_id}/?lang=en").content.decode()
     assert "Published as schedule version 1." in html and "Schedule version 2," in html
+
+
+def test_the_season_page_isolates_names_so_an_override_reorders_nothing_after_it(
+    client, published, planner
+):
+    event_update(event=Event.objects.get(pk="run"), name_en=f"Marathon {OVERRIDE}")
+    client.force_login(planner)
+    html = client.get("/planner/season/?year=2026&lang=en").content.decode()
+    assert isolated(html, f"Marathon {OVERRIDE}")

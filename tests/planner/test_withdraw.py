@@ -271,8 +271,8 @@ def test_the_scenario_page_withdraws_and_re_plans(
     client.force_login(planner)
     url = f"/planner/scenarios/{scenario.pk}/?lang=en"
     html = client.get(url).content.decode()
-    assert '<option value="run">Marathon (run) — confirmed booking</option>' in html
-    assert '<option value="expo-a">Expo A (expo-a)</option>' in html
+    assert '<option value="run">\u2068Marathon (run)\u2069 — confirmed booking</option>' in html
+    assert '<option value="expo-a">\u2068Expo A (expo-a)\u2069</option>' in html
 
     with django_capture_on_commit_callbacks(execute=False):
         response = client.post(url, {"action": "withdraw", "event": "run"})
