@@ -6,6 +6,8 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 DEMO_START ?= 2026-01-01
 DEMO_END ?= 2027-12-31
+# Absolute links in the feeds and the subscribe page point where the demo is served.
+export CITY_EVENTS_SITE_URL ?= http://$(HOST):$(PORT)
 
 .PHONY: install demo serve test lint format bench clean
 
