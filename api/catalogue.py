@@ -28,11 +28,12 @@ from api.etags import (
 from api.permissions import require_category
 from events import selectors, services
 from events.models import CATEGORY_CHOICES, Blackout, Event, PlanningRules, Target
+from scheduler.format import ID_PATTERN
 from venues import selectors as venue_selectors
 from venues import services as venue_services
 from venues.models import Feature, Hotel, HotelReduction, Revised, Venue, VenueUnavailability
 
-FORMAT_ID = r"[A-Za-z0-9_.-]{1,64}"
+FORMAT_ID = ID_PATTERN.pattern  # the exchange format's ids, in the URLs too
 
 # --- serializers -------------------------------------------------------------------------
 

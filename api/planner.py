@@ -60,8 +60,8 @@ from scheduler.planner import (
     targets_status,
     year_range,
 )
-from scheduler.problem import DateRange, Name, Problem, Venue
-from scheduler.publishing import PUBLISHABLE_SOLVER_STATUSES, latest_version
+from scheduler.problem import DateRange, Name, Problem, Venue, has_plan
+from scheduler.publishing import latest_version
 from scheduler.scenarios import (
     ScenarioForbidden,
     scenario_create,
@@ -840,8 +840,7 @@ def _scenario_context(scenario: Scenario, lang: str, reader: Any) -> dict[str, A
             "scenario": scenario,
             "published": published,
             "diff": diff,
-            "publishable": diff is not None
-            and diff["solver_status"] in PUBLISHABLE_SOLVER_STATUSES,
+            "publishable": diff is not None and has_plan(diff["solver_status"]),
             "changes": change_rows(scenario, problem, lang),
             "withdrawn": [_event_label(problem, code, lang) for code in scenario.withdrawn],
             "withdrawable": []

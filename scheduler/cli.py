@@ -21,7 +21,7 @@ from scheduler.format import (
     load_solution,
     write_solution,
 )
-from scheduler.solve import Progress, solve
+from scheduler.solve import DEFAULT_TIME_LIMIT_S, Progress, solve
 
 EXIT_OK, EXIT_VIOLATIONS, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -141,7 +141,9 @@ def parser() -> argparse.ArgumentParser:
     run = commands.add_parser("solve", help="solve PROBLEM.json into a solution file")
     run.add_argument("problem", metavar="PROBLEM.json")
     run.add_argument("-o", "--output", required=True, metavar="SOLUTION.json", help="- for stdout")
-    run.add_argument("--time-limit", type=_positive_float, default=30.0, metavar="S")
+    run.add_argument(
+        "--time-limit", type=_positive_float, default=DEFAULT_TIME_LIMIT_S, metavar="S"
+    )
     run.add_argument("--workers", type=_positive_int, default=2, metavar="N")
     run.add_argument("--seed", type=int, default=0, metavar="N")
     run.set_defaults(handler=_solve)

@@ -25,7 +25,7 @@ from scheduler.pricing import (
     priced_solution,
     target_results,
 )
-from scheduler.problem import Assignment, Problem, RoomBlock, Solution, Unplaced
+from scheduler.problem import Assignment, Problem, RoomBlock, Solution, Unplaced, has_plan
 from scheduler.search import make_solver
 
 # Time kept back from the main search for a diagnosis that may follow:
@@ -180,7 +180,7 @@ class Part:
         """Where events go without hotel capacity, and the bound that search proves."""
         until = time.monotonic() + UNCAPPED_SHARE * (deadline - time.monotonic())
         search = _search(self.uncapped, until, workers, seed, lambda *_: None)
-        if search.status not in ("OPTIMAL", "FEASIBLE"):
+        if not has_plan(search.status):
             return {}, None
         placements = {
             event.id: _placement(search, event.id)
@@ -216,8 +216,8 @@ def _diagnose(
     status = "INFEASIBLE" if impossible else solution.status
     notes = [diagnosis.static_must_reason(problem, options[e]) for e in sorted(impossible)]
     reasons = {e: notes[i] for i, e in enumerate(sorted(impossible))}
-    has_plan = solution.status in ("OPTIMAL", "FEASIBLE")
-    missing = required - {a.event for a in solution.assignments} if has_plan else set()
+    planned = has_plan(solution.status)
+    missing = required - {a.event for a in solution.assignments} if planned else set()
     later = max(deadline, time.monotonic() + 1.0)
     if missing:
         conflict = diagnosis.explain_must_conflicts(
@@ -263,7 +263,7 @@ def _solution(
     and the ``optimistic`` one. None when CP-SAT found no solution of its own.
     """
     status = search.status
-    if status in ("OPTIMAL", "FEASIBLE"):
+    if has_plan(status):
         assignments = _assignments(problem, search)
     elif status == "UNKNOWN" and _keeps_hard_rules(problem, search.plan):
         # Cut before CP-SAT's first solution: the greedy hint is a plan too.
@@ -271,10 +271,10 @@ def _solution(
         status = "FEASIBLE"
     else:
         assignments = ()
-    has_plan = status == "FEASIBLE" or status == "OPTIMAL"
+    planned = has_plan(status)
     placed = {a.event for a in assignments}
     unplaced = tuple(
-        Unplaced(e.id, _unplaced_reason(options[e.id], has_plan))
+        Unplaced(e.id, _unplaced_reason(options[e.id], planned))
         for e in problem.events
         if e.id not in placed
     )
@@ -286,7 +286,7 @@ def _solution(
         status=status,
         assignments=assignments,
         unplaced=unplaced,
-        priced=has_plan,
+        priced=planned,
         bound=bound,
     )
 

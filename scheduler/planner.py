@@ -19,8 +19,7 @@ from scheduler.candidates import event_options
 from scheduler.diagnosis import target_name
 from scheduler.format import read_problem, read_solution
 from scheduler.models import Plan, PublishedEvent, Scenario, ScheduleVersion
-from scheduler.problem import DateRange, Hotel, Name, Problem, RoomBlock, Target
-from scheduler.publishing import PUBLISHABLE_SOLVER_STATUSES
+from scheduler.problem import DateRange, Hotel, Name, Problem, RoomBlock, Target, has_plan
 
 CITY_WIDE = ""
 """The key of the city-wide series in ``nightly_loads``."""
@@ -70,9 +69,7 @@ def plan_placed(plan: Plan | None) -> list[Placed]:
 def scenario_has_plan(scenario: Scenario) -> bool:
     """Whether the scenario's latest solve found a plan (one that could be published)."""
     run = scenario.solve_run
-    return (
-        run is not None and bool(run.solution) and run.solver_status in PUBLISHABLE_SOLVER_STATUSES
-    )
+    return run is not None and bool(run.solution) and has_plan(run.solver_status)
 
 
 def scenario_placed(scenario: Scenario) -> list[Placed]:

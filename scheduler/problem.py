@@ -30,6 +30,13 @@ VENUE_KINDS = (
 )
 CATEGORIES = ("conference", "exhibition", "sports")
 STATUSES = ("OPTIMAL", "FEASIBLE", "INFEASIBLE", "UNKNOWN", "MODEL_INVALID")
+PLAN_STATUSES = ("OPTIMAL", "FEASIBLE")
+"""The statuses that come with a plan keeping every hard rule: stored, shown and published."""
+
+
+def has_plan(status: str) -> bool:
+    """Whether a solve (or a search) of this status found a plan keeping every hard rule."""
+    return status in PLAN_STATUSES
 
 
 @dataclass(frozen=True)

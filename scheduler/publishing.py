@@ -30,11 +30,10 @@ from django.utils import timezone
 from events.models import Event
 from events.services import event_place
 from scheduler.models import FeedToken, Placement, Plan, PublishedEvent, ScheduleVersion
-from scheduler.problem import DateRange
+from scheduler.problem import DateRange, has_plan
 from venues.models import Venue
 from venues.services import venues_lock
 
-PUBLISHABLE_SOLVER_STATUSES = ("OPTIMAL", "FEASIBLE")
 PUBLISH_ATTEMPTS = 3
 CANCELLED_RETENTION = dt.timedelta(days=90)
 """How long a cancelled event stays in the feeds after its cancellation or its last day."""
@@ -295,7 +294,7 @@ def plan_publish(
     if existing is not None:
         return existing
     run = plan.solve_run
-    if run.status != run.Status.SUCCEEDED or plan.solver_status not in PUBLISHABLE_SOLVER_STATUSES:
+    if run.status != run.Status.SUCCEEDED or not has_plan(plan.solver_status):
         raise PublishError(
             f"Only a plan of a succeeded solve run with status OPTIMAL or FEASIBLE can be "
             f"published; this run is {run.status} with solver status {plan.solver_status or '-'}."

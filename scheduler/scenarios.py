@@ -49,10 +49,10 @@ from scheduler.problem import (
     Problem,
     RoomBlock,
     Solution,
+    has_plan,
 )
 from scheduler.publishing import (
     FACT_NAMES,
-    PUBLISHABLE_SOLVER_STATUSES,
     PublicFacts,
     PublishError,
     latest_version,
@@ -503,7 +503,7 @@ def _publishable_run(scenario: Scenario) -> SolveRun:
     run = scenario.solve_run
     if run is None or run.status != SolveRun.Status.SUCCEEDED:
         raise PublishError("Solve the scenario first; only a finished solve can be published.")
-    if run.solver_status not in PUBLISHABLE_SOLVER_STATUSES:
+    if not has_plan(run.solver_status):
         raise PublishError(f"The scenario's solve found no plan (status {run.solver_status}).")
     return run
 
@@ -926,8 +926,8 @@ def scenario_diff(*, scenario: Scenario) -> dict[str, Any] | None:
     problem = read_problem(run.problem)
     solution: Solution = read_solution(run.solution)
     version = scenario.base_version
-    has_plan = solution.status in PUBLISHABLE_SOLVER_STATUSES
-    changes = _public_changes(scenario, problem, solution.assignments if has_plan else ())
+    planned = has_plan(solution.status)
+    changes = _public_changes(scenario, problem, solution.assignments if planned else ())
     problem_before = _with_withdrawn(scenario, problem)
     before = published_assignments(version, problem_before)
     targets_before = target_results(problem_before, before)

@@ -28,7 +28,7 @@ from events.exchange import catalogue_export
 from scheduler.format import read_problem, write_problem, write_solution
 from scheduler.models import SolveRun
 from scheduler.plans import plan_create_from_solution
-from scheduler.problem import Problem, Solution
+from scheduler.problem import Problem, Solution, has_plan
 from scheduler.solve import Progress, solve
 
 logger = logging.getLogger(__name__)
@@ -342,7 +342,7 @@ def _store_solution(run: SolveRun, solution: Solution) -> None:
     run.save()
     # A scenario's plan is written when the scenario is published: it may place
     # events the catalogue does not hold yet (scheduler.scenarios).
-    if solution.status in {"OPTIMAL", "FEASIBLE"} and not run.scenarios.exists():
+    if has_plan(solution.status) and not run.scenarios.exists():
         plan_create_from_solution(run=run, solution=solution)
 
 

@@ -18,10 +18,12 @@ from scheduler.components import split
 from scheduler.days import year_spans
 from scheduler.part import Part
 from scheduler.pricing import meets_targets_in_reach, priced_solution
-from scheduler.problem import Problem, Solution
+from scheduler.problem import Problem, Solution, has_plan
 from scheduler.search import bound_of, relative_gap
 
 # The worst status of a part is the status of the whole plan.
+DEFAULT_TIME_LIMIT_S = 30.0
+"""The solver's time limit when none is given (the CLI's default; solve runs take settings')."""
 STATUS_RANK = ("OPTIMAL", "FEASIBLE", "UNKNOWN", "MODEL_INVALID", "INFEASIBLE")
 
 
@@ -97,7 +99,7 @@ class _Tally:
 def solve(
     problem: Problem,
     *,
-    time_limit_s: float = 30,
+    time_limit_s: float = DEFAULT_TIME_LIMIT_S,
     workers: int = 2,
     seed: int = 0,
     on_progress: Callable[[Progress], None] | None = None,
@@ -164,7 +166,7 @@ def _settle_targets(
     for index, (part, solution) in enumerate(zip(parts, solutions, strict=True)):
         if not meets(solution) or not any(t.year in spans for t in solution.targets):
             continue
-        if solution.objective is None or solution.status not in ("OPTIMAL", "FEASIBLE"):
+        if solution.objective is None or not has_plan(solution.status):
             continue
         if proven:
             again, _found = part.priced().search(

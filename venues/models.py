@@ -9,11 +9,11 @@ from django.db import models
 from django.db.models import F, Q
 
 from events import validation
-from scheduler.format import FIRST_DATE, LAST_DATE, MAX_QUANTITY, MAX_ROOMS
+from scheduler.format import FIRST_DATE, ID_PATTERN, LAST_DATE, MAX_QUANTITY, MAX_ROOMS
 from scheduler.problem import VENUE_KINDS
 
 format_id_validator = RegexValidator(
-    r"^[A-Za-z0-9_.-]{1,64}$", "Use 1 to 64 letters, digits, '_', '.' or '-'."
+    f"^{ID_PATTERN.pattern}$", "Use 1 to 64 letters, digits, '_', '.' or '-'."
 )
 non_negative = MinValueValidator(0)
 # The exchange format's limits (scheduler.format), so that every catalogue
