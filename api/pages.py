@@ -27,6 +27,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from api import ical
 from api.feeds import CATEGORY_FEEDS, request_lang
 from scheduler.models import PublishedEvent
+from scheduler.problem import CATEGORIES
 from scheduler.publishing import (
     feed_token_get_or_create,
     feed_token_rotate,
@@ -34,7 +35,6 @@ from scheduler.publishing import (
     published_events,
 )
 
-CATEGORIES = ("conference", "exhibition", "sports")
 MIN_YEAR, MAX_YEAR = 2000, 2100
 """The years the pages show; a year or month outside them is a 400, and no link leads there."""
 MONTH_PATTERN = re.compile(r"[0-9]{4}-[0-9]{2}")

@@ -505,6 +505,7 @@ def season_view(request: HttpRequest) -> HttpResponse:
         view = season(year, latest_version())
         if request.method == "POST":
             require_what_if(request.user)
+            days = year_range(year)
             try:
                 name, change = _sports_change(
                     request.POST, season_events={e.event for e in view.events}
@@ -514,8 +515,8 @@ def season_view(request: HttpRequest) -> HttpResponse:
                         name=name,
                         events=[change],
                         owner=request.user,
-                        start=dt.date(year, 1, 1),
-                        end=dt.date(year, 12, 31),
+                        start=days.start,
+                        end=days.end,
                     )
                     scenario_solve(scenario=scenario, requested_by=request.user)
             except ValidationError as invalid:

@@ -156,7 +156,8 @@ def _counts(target: Target, event: PublishedEvent) -> bool:
 def targets_status(year: int, version: ScheduleVersion | None) -> list[TargetStatus]:
     """Each target of ``year``: required, achieved in the published version, and the
     solver's diagnosis lines for it when it falls short."""
-    problem = catalogue_export(start=dt.date(year, 1, 1), end=dt.date(year, 12, 31))
+    days = year_range(year)
+    problem = catalogue_export(start=days.start, end=days.end)
     shown = list(version.events.filter(status=PublishedEvent.Status.CONFIRMED)) if version else []
     diagnosis = list(version.plan.solve_run.diagnosis) if version else []
     statuses = []

@@ -19,7 +19,7 @@ from django.core.cache import cache
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from api.pages import CATEGORIES
+from scheduler.problem import CATEGORIES
 from scheduler.publishing import plan_publish
 from tests.publishing import factories as pub
 
