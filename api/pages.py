@@ -37,6 +37,13 @@ from scheduler.publishing import (
 
 MIN_YEAR, MAX_YEAR = 2000, 2100
 """The years the pages show; a year or month outside them is a 400, and no link leads there."""
+
+
+def shown_year(year: int) -> bool:
+    """Whether the pages show ``year`` (and so may link to it)."""
+    return MIN_YEAR <= year <= MAX_YEAR
+
+
 MONTH_PATTERN = re.compile(r"[0-9]{4}-[0-9]{2}")
 View = Callable[..., HttpResponse]
 
@@ -136,7 +143,7 @@ def given_month(request: HttpRequest) -> dt.date | None:
         return None
     if MONTH_PATTERN.fullmatch(given):
         year, month = int(given[:4]), int(given[5:])
-        if MIN_YEAR <= year <= MAX_YEAR and 1 <= month <= 12:
+        if shown_year(year) and 1 <= month <= 12:
             return dt.date(year, month, 1)
     raise BadParameter(
         "month",
@@ -166,7 +173,7 @@ def add_months(month: dt.date, months: int) -> dt.date:
 
 def month_url(path: str, lang: str, month: dt.date, **filters: str) -> str | None:
     """The page of ``month`` with ``filters``; None for a month the pages do not show."""
-    if not MIN_YEAR <= month.year <= MAX_YEAR:
+    if not shown_year(month.year):
         return None
     return with_lang(path, lang, month=f"{month:%Y-%m}", **filters)
 

@@ -34,12 +34,12 @@ from accounts.roles import event_categories
 from api import charts, ical
 from api.feeds import request_lang
 from api.pages import (
-    CATEGORIES,
     MAX_YEAR,
     MIN_YEAR,
     BadParameter,
     bad_parameter_pages,
     page,
+    shown_year,
     with_lang,
 )
 from api.permissions import may_publish, planner_pages_required, require_what_if
@@ -60,7 +60,7 @@ from scheduler.planner import (
     targets_status,
     year_range,
 )
-from scheduler.problem import DateRange, Name, Problem, Venue, has_plan
+from scheduler.problem import CATEGORIES, DateRange, Name, Problem, Venue, has_plan
 from scheduler.publishing import latest_version
 from scheduler.scenarios import (
     ScenarioForbidden,
@@ -86,7 +86,7 @@ def _given_year(request: HttpRequest) -> int | None:
         year = int(given)
     except ValueError:
         year = 0
-    if not MIN_YEAR <= year <= MAX_YEAR:
+    if not shown_year(year):
         raise BadParameter(
             "year",
             _("Give a year from %(first)s to %(last)s, not “%(given)s”.")
@@ -216,7 +216,7 @@ def _range_links(request: HttpRequest, days: DateRange, lang: str) -> dict[str, 
     year = days.start.year
 
     def link(to: int) -> str | None:
-        return with_lang(request.path, lang, year=str(to)) if MIN_YEAR <= to <= MAX_YEAR else None
+        return with_lang(request.path, lang, year=str(to)) if shown_year(to) else None
 
     return {"previous_year_url": link(year - 1), "next_year_url": link(year + 1)}
 

@@ -27,7 +27,7 @@ from bookings.selectors import holds_in_the_way
 from events import validation
 from events.models import Blackout, Event, PlanningRules, Target
 from venues.models import Feature, Venue
-from venues.services import StaleWrite, assign, locked_current, validated_save
+from venues.services import StaleWrite, assign, locked_current, validated_save, venues_lock
 
 Status = Event.Status
 
@@ -99,8 +99,7 @@ def _locked_for_booking(event: Event, *, revisions: Collection[int] | None = Non
     against a venue it did not lock.
     """
     venue_id = Event.objects.filter(pk=event.pk).values_list("pinned_venue", flat=True).first()
-    if venue_id is not None:
-        Venue.objects.select_for_update(no_key=True).filter(pk=venue_id).first()
+    venues_lock([venue_id])
     current = locked_current(event, revisions=revisions)
     if current.pinned_venue_id != venue_id:
         raise StaleWrite(
@@ -142,10 +141,14 @@ def _locked(
     event: Event, allowed: set[str], verb: str, revisions: Collection[int] | None = None
 ) -> Event:
     """The event's row, locked, when its status allows ``verb``; else a ValidationError."""
-    locked = locked_current(event, revisions=revisions)
-    if locked.status not in allowed:
-        raise ValidationError({"status": [f"A {locked.status} event cannot be {verb}."]})
-    return locked
+    return _allowing(locked_current(event, revisions=revisions), allowed, verb)
+
+
+def _allowing(event: Event, allowed: set[str], verb: str) -> Event:
+    """``event`` when its status allows ``verb``; else a ValidationError naming the status."""
+    if event.status not in allowed:
+        raise ValidationError({"status": [f"A {event.status} event cannot be {verb}."]})
+    return event
 
 
 @transaction.atomic
@@ -273,12 +276,12 @@ def event_confirm(
     (events migration 0004) refuse an exclusive clash even from a write that
     skips this service. The event's history records what was signed.
     """
-    if venue is not None:
-        Venue.objects.select_for_update(no_key=True).filter(pk=venue.pk).first()
-    else:  # completing a venue-only contract: that venue, before the event
-        _locked_for_booking(event)
     allowed = {Status.REQUESTED, Status.PLACED, Status.CONFIRMED}
-    event = _locked(event, allowed, "confirmed", revisions)
+    if venue is not None:
+        venues_lock([venue.pk])
+        event = _locked(event, allowed, "confirmed", revisions)
+    else:  # completing a venue-only contract: that venue, before the event
+        event = _allowing(_locked_for_booking(event, revisions=revisions), allowed, "confirmed")
     if validation.is_fully_pinned(event):
         raise ValidationError(
             {"status": ["The contract already fixes venue and first day; cancel it to sign anew."]}
